@@ -1,0 +1,41 @@
+// Every limit, default and cap of the product in one place, with units in the names (SPEC §2, §3, §4, §5).
+
+/** Per-execution script limits used when a responder sets none (SPEC §3). */
+export const defaultScriptLimits = {
+  memoryBytes: 10 * 1024 * 1024,
+  deadlineMs: 5_000,
+  stackBytes: 512 * 1024,
+} as const;
+
+/** The most a responder may ask for. API Gateway gives up after 30 s, so the deadline stays below it. */
+export const deploymentCaps = {
+  memoryBytes: 64 * 1024 * 1024,
+  deadlineMs: 25_000,
+} as const;
+
+/**
+ * How long past the deadline the host waits before it stops a script from outside (a script stuck in a
+ * native built-in never returns to the interpreter loop, so the engine's own interrupt cannot stop it).
+ */
+export const hardStopGraceMs = 100;
+
+export const scriptMaxBytes = 64 * 1024;
+export const staticBodyMaxBytes = 1024 * 1024;
+export const scriptResultBodyMaxBytes = 4 * 1024 * 1024;
+
+/** Console capture: enough to debug a script, bounded so a chatty script cannot fill memory or history. */
+export const consoleMaxLines = 100;
+export const consoleMaxLineChars = 2_000;
+export const consoleMaxTotalChars = 16 * 1024;
+
+export const responderPathMaxChars = 100;
+export const responderNameMaxChars = 100;
+export const requestsToTrackMax = 100;
+
+export const historyBodyMaxBytes = 64 * 1024;
+export const historyTtlSeconds = 7 * 24 * 60 * 60;
+
+/** Lambda's synchronous payload limit; the local server answers 413 above it. */
+export const requestBodyMaxBytes = 6 * 1024 * 1024;
+/** Management API bodies (SPEC §5). */
+export const managementBodyMaxBytes = 1.5 * 1024 * 1024;

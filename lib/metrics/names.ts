@@ -1,0 +1,33 @@
+// Metric names and the namespace (SPEC §6). The CDK dashboard imports these, so code and dashboard cannot drift.
+import type { ScriptOutcome } from '../sandbox/types.ts';
+
+export const metricsNamespace = 'WebhookResponders';
+export const serviceDimension = 'Service';
+
+export const metricNames = {
+  scriptExecutionTime: 'ScriptExecutionTime',
+  scriptMemoryUsed: 'ScriptMemoryUsed',
+  requestLatency: 'RequestLatency',
+  responderNotFound: 'ResponderNotFound',
+  definitionCacheHit: 'DefinitionCacheHit',
+  definitionCacheMiss: 'DefinitionCacheMiss',
+  processMemoryRss: 'ProcessMemoryRss',
+  sandboxRecycled: 'SandboxRecycled',
+  historyWriteFailed: 'HistoryWriteFailed',
+  storeUnavailable: 'StoreUnavailable',
+} as const;
+
+export const scriptOutcomes = [
+  'ok',
+  'timeout',
+  'memory',
+  'stack',
+  'syntax',
+  'error',
+  'invalid',
+  'unsettled',
+] as const satisfies readonly ScriptOutcome[];
+
+export function scriptOutcomeMetric(outcome: ScriptOutcome): string {
+  return `ScriptOutcome_${outcome}`;
+}

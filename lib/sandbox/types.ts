@@ -1,0 +1,74 @@
+// The sandbox's public types: what goes into one script execution and what comes out (SPEC §3).
+
+export type ScriptOutcome =
+  | 'ok'
+  | 'timeout'
+  | 'memory'
+  | 'stack'
+  | 'syntax'
+  | 'error'
+  | 'invalid'
+  | 'unsettled';
+
+/** The global `context` a script sees (Secutils-compatible). */
+export interface ScriptContext {
+  method: string;
+  /** The request path below the namespace, as received. */
+  path: string;
+  /** The query string without `?`. */
+  rawQuery: string;
+  /** One value per key, the last wins. */
+  query: Record<string, string>;
+  /** Lower-case names, repeated headers joined with a comma. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** `ip:port` of the caller where known. */
+  clientAddress: string | null;
+}
+
+export interface ScriptLimits {
+  memoryBytes: number;
+  deadlineMs: number;
+  stackBytes: number;
+}
+
+/** The responder's own answer, used when the script keeps the defaults (returns null/undefined or omits fields). */
+export interface ResponseDefaults {
+  statusCode: number;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
+export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';
+export interface ConsoleLine {
+  level: ConsoleLevel;
+  message: string;
+}
+
+export interface ScriptRun {
+  script: string;
+  context: ScriptContext;
+  defaults: ResponseDefaults;
+  limits?: Partial<ScriptLimits>;
+}
+
+/** Why a sandbox had to be rebuilt (reported as the `reason` property of the SandboxRecycled metric). */
+export type RecycleReason = 'hard-stop' | 'memory' | 'corrupted' | 'high-water-mark' | 'worker-exit';
+
+/** The answer of one execution. Script faults are outcomes here, never exceptions. */
+export interface ScriptExecution {
+  outcome: ScriptOutcome;
+  /** The final answer: the script's result merged over the defaults, or the failure answer of SPEC §3. */
+  statusCode: number;
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+  console: ConsoleLine[];
+  /** Wall time of the execution including setup and teardown. */
+  durationMs: number;
+  /** Sandbox memory in use at the end of the execution. */
+  memoryBytes: number;
+  /** Set when this execution left the sandbox in a state that made the host rebuild it. */
+  recycled?: RecycleReason;
+}
+
+export type SyntaxCheck = { ok: true } | { ok: false; message: string; line: number };

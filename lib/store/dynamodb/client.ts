@@ -1,0 +1,33 @@
+// One DynamoDB document client per process. Locally (dynalite, DynamoDB Local) any credentials do, so dummy
+// ones are used when the environment has none; against AWS the SDK's default chain applies.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  /** e.g. http://127.0.0.1:8000 for a local store; unset for AWS. */
+  endpoint?: string;
+  region?: string;
+}
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+}
+
+export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
+  const local = options.endpoint !== undefined;
+  const client = new DynamoDBClient({
+    ...(local ? { endpoint: options.endpoint } : {}),
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(local && !process.env.AWS_ACCESS_KEY_ID
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    maxAttempts: 3,
+  });
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, documents };
+}

@@ -1,3 +1,44 @@
-// Placeholder until the local server lands (issue: webhook runtime). Says what exists today.
-console.log('webhook-responders: the local server is not built yet.');
-console.log('Try a script with: npm run --silent try -- path/to/script.js');
+// `npm start`: the product on http://127.0.0.1:3000 (SPEC §8). Configuration: README "Configuration".
+import { applyLambdaLikeEnv } from '../lib/local/lambda-env.ts';
+
+// Before anything imports Powertools, which reads the Lambda environment when its objects are built.
+applyLambdaLikeEnv(process.env);
+const { startLocal } = await import('../lib/local/start.ts');
+const { RespondersFileError } = await import('../lib/local/responders-file.ts');
+
+// TEMPORARY until the sandbox branch lands: scripts answer 501.
+const createSandbox = () => ({
+  run: async () => ({
+    outcome: 'error' as const,
+    statusCode: 501,
+    headers: [] as Array<[string, string]>,
+    body: new TextEncoder().encode('Scripts are not available yet.'),
+    console: [],
+    durationMs: 0,
+    memoryBytes: 0,
+  }),
+  close: async () => {},
+});
+
+let app: Awaited<ReturnType<typeof startLocal>>;
+try {
+  app = await startLocal({ createSandbox });
+} catch (error) {
+  const message =
+    error instanceof RespondersFileError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: stopping\n`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

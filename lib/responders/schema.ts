@@ -211,10 +211,14 @@ export function describeIssues(error: z.ZodError): string {
         const keys = issue.keys.map((key) => (field ? `${field}.${key}` : key));
         return `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}`;
       }
-      const message = issue.message;
-      const named = field && (message.startsWith(`${field}:`) || message.startsWith(`${leafName(field)}:`));
-      if (named || !field) return message;
-      return `${field}: ${message}`;
+      if (!field) return issue.message;
+      // Messages above start with their field's name; under a longer path (e.g. a responders file) the
+      // message's own name is replaced by the full one.
+      const named = /^([\w.[\]]+): (.*)$/s.exec(issue.message);
+      if (named?.[1] && named[2] !== undefined && withoutIndexes(field).endsWith(withoutIndexes(named[1]))) {
+        return `${field}: ${named[2]}`;
+      }
+      return `${field}: ${issue.message}`;
     })
     .join('; ');
 }
@@ -228,6 +232,6 @@ function formatFieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function leafName(field: string): string {
+function withoutIndexes(field: string): string {
   return field.replace(/\[\d+\]/g, '');
 }

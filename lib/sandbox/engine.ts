@@ -1,0 +1,456 @@
+// One QuickJS execution at a time, inside a sandbox worker: a fresh runtime and context per execution,
+// the compiled WebAssembly reused, memory capped in bytes by the WebAssembly memory itself.
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+import { guestPrelude } from './guest-prelude.ts';
+import {
+  atob,
+  btoa,
+  ConsoleCapture,
+  decodeUtf8,
+  digest,
+  encodeUtf8,
+  GuestError,
+  type HashAlgorithm,
+  hmac,
+  random,
+  uuid,
+} from './host-ops.ts';
+import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
+import { checkResult } from './result-check.ts';
+import { checkScript, evaluateScript } from './script-source.ts';
+import type { ConsoleLevel, RecycleReason, ScriptOutcome, SyntaxCheck } from './types.ts';
+
+// The package's default export is this variant; its CommonJS typings hide that from NodeNext resolution.
+const base = releaseSync as unknown as QuickJSSyncVariant;
+
+const pageBytes = 64 * 1024;
+/** The QuickJS build declares 256 pages (16 MiB) as its memory's minimum. */
+const initialMemoryBytes = 256 * pageBytes;
+/**
+ * What a fresh runtime, context and the prelude take before the script allocates anything (measured about
+ * 0.3 MiB), with room for the host's own calls (the script source, results) on the module's heap.
+ */
+const runtimeBaselineBytes = 1024 * 1024;
+/** A module whose memory grew past this (WebAssembly memory never shrinks) is rebuilt to give it back. */
+const highWaterMarkBytes = initialMemoryBytes + 16 * 1024 * 1024;
+/** Modules kept per worker, one per distinct memory limit in use. */
+const maxModules = 4;
+
+interface EmscriptenHeap {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+}
+
+interface Slot {
+  memoryBytes: number;
+  qjs: QuickJSWASMModule;
+  memory: WebAssembly.Memory;
+  prepared: Prepared | undefined;
+}
+
+interface Guest {
+  setContext: QuickJSHandle;
+  awaitValue: QuickJSHandle;
+  finish: QuickJSHandle;
+  describeError: QuickJSHandle;
+  errorKind: QuickJSHandle;
+}
+
+interface Prepared {
+  runtime: QuickJSRuntime;
+  ctx: QuickJSContext;
+  guest: Guest;
+  state: { deadline: number; interrupted: boolean; console: ConsoleCapture };
+}
+
+type Fault = { outcome: ScriptOutcome; message?: string };
+
+export class Engine {
+  private readonly slots = new Map<number, Slot>();
+
+  constructor(private readonly wasmModule: WebAssembly.Module) {}
+
+  async run(request: WorkerRequest): Promise<WorkerAnswer> {
+    const started = performance.now();
+    const { limits } = request;
+    const slot = await this.slotFor(limits.memoryBytes);
+    const prepared = slot.prepared ?? this.prepare(slot);
+    slot.prepared = undefined;
+    const { runtime, ctx, guest, state } = prepared;
+    state.deadline = Date.now() + limits.deadlineMs;
+    runtime.setMaxStackSize(limits.stackBytes);
+
+    let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
+    try {
+      answer = this.execute(prepared, request);
+    } catch {
+      // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
+      this.drop(slot);
+      const answered: WorkerAnswer = {
+        id: request.id,
+        outcome: state.interrupted ? 'timeout' : 'error',
+        message: state.interrupted ? undefined : 'the sandbox failed',
+        console: state.console.lines,
+        durationMs: performance.now() - started,
+        memoryBytes: slot.memory.buffer.byteLength,
+        recycled: 'corrupted',
+      };
+      return answered;
+    }
+    const memoryBytes = this.memoryInUse(runtime, ctx);
+    let recycled: RecycleReason | undefined;
+    if (!this.dispose(prepared, guest)) recycled = 'corrupted';
+    else if (answer.outcome === 'memory') recycled = 'memory';
+    else if (slot.memory.buffer.byteLength > highWaterMarkBytes) recycled = 'high-water-mark';
+    if (recycled) this.drop(slot);
+    return {
+      id: request.id,
+      ...answer,
+      console: state.console.lines,
+      durationMs: performance.now() - started,
+      memoryBytes,
+      ...(recycled ? { recycled } : {}),
+    };
+  }
+
+  /** Compile only: never runs the script. */
+  async checkSyntax(script: string): Promise<SyntaxCheck> {
+    const slot = await this.slotFor(initialMemoryBytes);
+    const prepared = slot.prepared ?? this.prepare(slot);
+    slot.prepared = prepared;
+    const fault = checkScript(prepared.ctx, script);
+    return fault ? { ok: false, message: fault.message, line: fault.line } : { ok: true };
+  }
+
+  /** Make the next fresh runtime and context while idle, so the next request does not pay for it. */
+  async prepareIdle(memoryBytes: number): Promise<void> {
+    const slot = await this.slotFor(memoryBytes);
+    if (!slot.prepared) slot.prepared = this.prepare(slot);
+  }
+
+  private execute(
+    prepared: Prepared,
+    request: WorkerRequest,
+  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+    const { ctx, guest } = prepared;
+    const { body, ...rest } = request.context ?? emptyContext;
+    const json = ctx.newString(JSON.stringify(rest));
+    const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
+    const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer);
+    json.dispose();
+    bodyBuffer.dispose();
+    if (installed.error) {
+      const fault = this.classify(prepared, installed.error, 'error');
+      installed.error.dispose();
+      return fault;
+    }
+    installed.value.dispose();
+
+    const evaluated = evaluateScript(ctx, request.script);
+    if (evaluated.kind === 'syntax')
+      return { outcome: 'syntax', message: evaluated.message, line: evaluated.line };
+    if (evaluated.kind === 'thrown') {
+      const fault = this.classify(prepared, evaluated.error, 'error');
+      evaluated.error.dispose();
+      return fault;
+    }
+    let promise = evaluated.value;
+    if (evaluated.program) {
+      const awaited = ctx.callFunction(guest.awaitValue, ctx.undefined, promise);
+      promise.dispose();
+      if (awaited.error) {
+        const fault = this.classify(prepared, awaited.error, 'error');
+        awaited.error.dispose();
+        return fault;
+      }
+      promise = awaited.value;
+    }
+    try {
+      return this.settle(prepared, promise);
+    } finally {
+      promise.dispose();
+    }
+  }
+
+  private settle(
+    prepared: Prepared,
+    promise: QuickJSHandle,
+  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+    const { runtime, ctx, state } = prepared;
+    for (;;) {
+      const promiseState = ctx.getPromiseState(promise);
+      if (promiseState.type === 'rejected') {
+        const fault = this.classify(prepared, promiseState.error, 'error');
+        promiseState.error.dispose();
+        return fault;
+      }
+      if (promiseState.type === 'fulfilled') {
+        const value = promiseState.value;
+        try {
+          if (state.interrupted) return timeoutFault;
+          return this.readResult(prepared, value);
+        } finally {
+          if (value !== promise) value.dispose();
+        }
+      }
+      if (state.interrupted || Date.now() > state.deadline) return timeoutFault;
+      if (!runtime.hasPendingJob()) return { outcome: 'unsettled' };
+      const jobs = runtime.executePendingJobs(256);
+      // A job that threw has already rejected its promise; the loop reads that state.
+      if (jobs.error) jobs.error.dispose();
+    }
+  }
+
+  private readResult(
+    prepared: Prepared,
+    value: QuickJSHandle,
+  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+    const { ctx, guest } = prepared;
+    const finished = ctx.callFunction(guest.finish, ctx.undefined, value);
+    if (finished.error) {
+      const fault = this.classify(prepared, finished.error, 'invalid');
+      finished.error.dispose();
+      return fault;
+    }
+    const parts = finished.value;
+    try {
+      const part = (index: number) => ctx.getProp(parts, index);
+      const kind = part(0).consume((h) => ctx.getString(h));
+      if (kind === 'invalid') {
+        return { outcome: 'invalid', message: part(5).consume((h) => ctx.getString(h)) };
+      }
+      const statusCode = part(1).consume((h) => (ctx.typeof(h) === 'number' ? ctx.getNumber(h) : undefined));
+      const headersJson = part(2).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
+      const bodyKind = part(3).consume((h) => ctx.getString(h));
+      let body: Uint8Array | undefined;
+      if (bodyKind === 'text') body = encodeUtf8(part(4).consume((h) => ctx.getString(h)));
+      else if (bodyKind === 'bytes') {
+        body = part(4).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
+      }
+      const headers = headersJson === null ? undefined : pairsOf(JSON.parse(headersJson) as string[]);
+      return checkResult({ statusCode, headers, body });
+    } finally {
+      parts.dispose();
+    }
+  }
+
+  /** Why the script failed, from our own state first (the engine reports interrupts as ordinary errors). */
+  private classify(prepared: Prepared, error: QuickJSHandle, otherwise: 'error' | 'invalid'): Fault {
+    const { ctx, guest, state } = prepared;
+    if (state.interrupted) return timeoutFault;
+    const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
+    if (kind.error) {
+      kind.error.dispose();
+      return state.interrupted ? timeoutFault : { outcome: 'memory' };
+    }
+    const faultKind = kind.value.consume((h) => ctx.getString(h));
+    if (faultKind === 'memory') return { outcome: 'memory' };
+    if (faultKind === 'stack') return { outcome: 'stack' };
+    const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
+    if (described.error) {
+      described.error.dispose();
+      return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
+    }
+    const message = described.value.consume((h) => ctx.getString(h));
+    if (state.interrupted) return timeoutFault;
+    return {
+      outcome: otherwise,
+      message:
+        otherwise === 'invalid' ? `reading the result threw: ${capMessage(message)}` : capMessage(message),
+    };
+  }
+
+  private memoryInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+    try {
+      return runtime
+        .computeMemoryUsage()
+        .consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
+    } catch {
+      return 0;
+    }
+  }
+
+  /** False when QuickJS aborted while freeing (known after out-of-memory in promise jobs): the module is done. */
+  private dispose(prepared: Prepared, guest: Guest): boolean {
+    try {
+      for (const handle of Object.values(guest)) handle.dispose();
+      prepared.ctx.dispose();
+      prepared.runtime.dispose();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private drop(slot: Slot): void {
+    this.slots.delete(slot.memoryBytes);
+  }
+
+  private prepare(slot: Slot): Prepared {
+    const runtime = slot.qjs.newRuntime();
+    runtime.setMemoryLimit(slot.memoryBytes + runtimeBaselineBytes);
+    const ctx = runtime.newContext();
+    const state = { deadline: Number.POSITIVE_INFINITY, interrupted: false, console: new ConsoleCapture() };
+    runtime.setInterruptHandler(() => {
+      if (Date.now() <= state.deadline) return false;
+      state.interrupted = true;
+      return true;
+    });
+    const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state.console, opHandle, args));
+    const preludeFn = ctx.unwrapResult(ctx.evalCode(guestPrelude, 'prelude.js', { type: 'global' }));
+    const seeds = random(16);
+    const seedHandles = [0, 1, 2, 3].map((i) => ctx.newNumber(seeds.readInt32LE(i * 4)));
+    const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host, ...seedHandles));
+    for (const handle of [preludeFn, host, ...seedHandles]) handle.dispose();
+    const entry = (index: number) => ctx.getProp(entries, index);
+    const guest: Guest = {
+      setContext: entry(0),
+      awaitValue: entry(1),
+      finish: entry(2),
+      describeError: entry(3),
+      errorKind: entry(4),
+    };
+    entries.dispose();
+    return { runtime, ctx, guest, state };
+  }
+
+  private async slotFor(memoryBytes: number): Promise<Slot> {
+    const existing = this.slots.get(memoryBytes);
+    if (existing) {
+      // Most recently used last, so the oldest is evicted first.
+      this.slots.delete(memoryBytes);
+      this.slots.set(memoryBytes, existing);
+      return existing;
+    }
+    const slot = await this.newSlot(memoryBytes);
+    this.slots.set(memoryBytes, slot);
+    while (this.slots.size > maxModules) {
+      const oldest = this.slots.values().next().value as Slot;
+      this.slots.delete(oldest.memoryBytes);
+    }
+    return slot;
+  }
+
+  /**
+   * A module whose heap can hold `memoryBytes` for the script and no more. QuickJS's own memory limit counts
+   * allocations, not bytes, in this build, so the byte cap is the WebAssembly memory's maximum; below the
+   * build's 16 MiB minimum, a ballast allocation made once at start takes up the rest.
+   */
+  private async newSlot(memoryBytes: number): Promise<Slot> {
+    const heapBytes = memoryBytes + runtimeBaselineBytes;
+    const probeMemory = (maximumBytes: number) =>
+      new WebAssembly.Memory({ initial: initialMemoryBytes / pageBytes, maximum: maximumBytes / pageBytes });
+    // The heap starts after the module's static data and stack; find where, then size the memory.
+    const heapStart = await this.heapStart();
+    const neededBytes = Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes;
+    const memory = probeMemory(Math.max(initialMemoryBytes, neededBytes));
+    const qjs = await newQuickJSWASMModuleFromVariant(
+      newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory }),
+    );
+    const heap = (qjs as unknown as { module: EmscriptenHeap }).module;
+    const ballastBytes = initialMemoryBytes - (heapStart + heapBytes);
+    if (ballastBytes > 0) heap._malloc(ballastBytes);
+    return { memoryBytes, qjs, memory, prepared: undefined };
+  }
+
+  private heapStartBytes: number | undefined;
+  private async heapStart(): Promise<number> {
+    if (this.heapStartBytes === undefined) {
+      const memory = new WebAssembly.Memory({
+        initial: initialMemoryBytes / pageBytes,
+        maximum: initialMemoryBytes / pageBytes,
+      });
+      const qjs = await newQuickJSWASMModuleFromVariant(
+        newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory }),
+      );
+      const heap = (qjs as unknown as { module: EmscriptenHeap }).module;
+      const pointer = heap._malloc(16);
+      heap._free(pointer);
+      this.heapStartBytes = pointer;
+    }
+    return this.heapStartBytes;
+  }
+}
+
+const emptyContext = {
+  method: 'GET',
+  path: '/',
+  rawQuery: '',
+  query: {},
+  headers: {},
+  body: new Uint8Array(0),
+  clientAddress: null,
+};
+
+const timeoutFault: Fault = { outcome: 'timeout' };
+
+const messageMaxChars = 1_000;
+function capMessage(message: string): string {
+  return message.length > messageMaxChars ? `${message.slice(0, messageMaxChars)}…` : message;
+}
+
+function pairsOf(flat: string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+  return pairs;
+}
+
+function hostCall(
+  ctx: QuickJSContext,
+  console: ConsoleCapture,
+  opHandle: QuickJSHandle,
+  args: QuickJSHandle[],
+) {
+  const op = ctx.getString(opHandle);
+  const arg = (index: number) => args[index] as QuickJSHandle;
+  const text = (index: number) => ctx.getString(arg(index));
+  const bytes = (index: number): Uint8Array | string => {
+    const handle = arg(index);
+    if (ctx.typeof(handle) === 'string') return ctx.getString(handle);
+    return ctx.getArrayBuffer(handle).consume((view) => new Uint8Array(view.value));
+  };
+  const buffer = (data: Uint8Array) => ctx.newArrayBuffer(data as unknown as ArrayBuffer);
+  try {
+    switch (op) {
+      case 'log':
+        console.add(text(0) as ConsoleLevel, text(1));
+        return undefined;
+      case 'encode':
+        return buffer(encodeUtf8(text(0)));
+      case 'decode': {
+        const data = bytes(0);
+        const fatal = ctx.dump(arg(1)) === true;
+        const ignoreBOM = ctx.dump(arg(2)) === true;
+        return ctx.newString(
+          decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM),
+        );
+      }
+      case 'atob':
+        return ctx.newString(atob(text(0)));
+      case 'btoa':
+        return ctx.newString(btoa(text(0)));
+      case 'hmac':
+        return buffer(hmac(text(0) as HashAlgorithm, bytes(1), bytes(2)));
+      case 'digest':
+        return buffer(digest(text(0) as HashAlgorithm, bytes(1)));
+      case 'uuid':
+        return ctx.newString(uuid());
+      case 'random':
+        return buffer(random(ctx.getNumber(arg(0))));
+      default:
+        throw new GuestError('TypeError', 'unknown host operation');
+    }
+  } catch (error) {
+    if (error instanceof GuestError) throw { name: error.name, message: error.message };
+    throw { name: 'Error', message: 'host operation failed' };
+  }
+}

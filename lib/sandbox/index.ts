@@ -1,0 +1,74 @@
+// The script sandbox (SPEC §3): untrusted responder scripts in QuickJS, in worker threads, under limits.
+import { toExecution } from './answer.ts';
+import { resolveLimits } from './limits.ts';
+import { WorkerPool } from './pool.ts';
+import type { WorkerAnswer } from './protocol.ts';
+import type { RecycleReason, ScriptExecution, ScriptRun, SyntaxCheck } from './types.ts';
+
+export { bundledWasmFileName, bundledWorkerFileName, wasmPackageName } from './files.ts';
+export * from './types.ts';
+
+export interface SandboxOptions {
+  /** Worker threads, each running one execution at a time (default 1). */
+  poolSize?: number;
+}
+
+export interface SandboxStats {
+  executions: number;
+  recycles: Partial<Record<RecycleReason, number>>;
+}
+
+export interface Sandbox {
+  /** Never rejects for script faults: they are outcomes. */
+  run(run: ScriptRun): Promise<ScriptExecution>;
+  /** Compile only, never runs the script. */
+  checkSyntax(script: string): Promise<SyntaxCheck>;
+  stats(): SandboxStats;
+  /** Ends the workers; the process can exit. */
+  close(): Promise<void>;
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  const pool = new WorkerPool(options.poolSize ?? 1);
+  const counters: SandboxStats = { executions: 0, recycles: {} };
+  const countRecycle = (reason: RecycleReason | undefined) => {
+    if (reason) counters.recycles[reason] = (counters.recycles[reason] ?? 0) + 1;
+  };
+
+  return {
+    async run(run) {
+      const limits = resolveLimits(run.limits);
+      const reply = (await pool.submit(
+        { kind: 'run', script: run.script, context: run.context, limits },
+        (reason, elapsedMs): WorkerAnswer => ({
+          id: 0,
+          outcome: reason === 'hard-stop' ? 'timeout' : 'error',
+          ...(reason === 'hard-stop' ? {} : { message: 'the sandbox stopped unexpectedly' }),
+          console: [],
+          durationMs: elapsedMs,
+          memoryBytes: 0,
+          recycled: reason,
+        }),
+      )) as WorkerAnswer;
+      counters.executions++;
+      countRecycle(reply.recycled);
+      return toExecution(reply, run.defaults, limits);
+    },
+    async checkSyntax(script) {
+      const reply = await pool.submit(
+        { kind: 'check', script, limits: resolveLimits(undefined) },
+        (reason) => {
+          countRecycle(reason);
+          return { id: 0, check: { ok: false, message: 'the syntax check did not finish', line: 1 } };
+        },
+      );
+      return 'check' in reply ? reply.check : { ok: false, message: 'the syntax check failed', line: 1 };
+    },
+    stats() {
+      return { executions: counters.executions, recycles: { ...counters.recycles } };
+    },
+    close() {
+      return pool.close();
+    },
+  };
+}

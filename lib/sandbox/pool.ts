@@ -1,0 +1,128 @@
+// Sandbox workers on the main thread: one execution per worker at a time, a queue when all are busy, and
+// the hard stop. A script stuck in a native built-in never returns to QuickJS's interrupt check, so past
+// deadline + grace the worker is terminated and a fresh one takes its place.
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { hardStopGraceMs } from '../limits.ts';
+import { wasmFilePath, workerEntry } from './files.ts';
+import type { WorkerAnswer, WorkerInit, WorkerRequest } from './protocol.ts';
+import type { RecycleReason, SyntaxCheck } from './types.ts';
+
+/** A syntax check only parses; if it takes this long something is wrong and the worker is replaced. */
+const checkTimeoutMs = 5_000;
+/** The worker's native stack: deep QuickJS recursion must hit QuickJS's own limit long before this. */
+const workerStackSizeMb = 16;
+
+type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
+type Job = {
+  request: Omit<WorkerRequest, 'id'>;
+  resolve: (reply: Reply) => void;
+  onStop: (reason: RecycleReason, elapsedMs: number) => Reply;
+};
+
+interface Slot {
+  worker: Worker | undefined;
+  /** The worker has loaded QuickJS and prepared its first context: deadlines start counting now. */
+  ready: boolean;
+  job: (Job & { id: number; timer: NodeJS.Timeout; started: number }) | undefined;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private wasmModule: WebAssembly.Module | undefined;
+
+  constructor(size: number) {
+    this.slots = Array.from({ length: Math.max(1, Math.floor(size)) }, () => ({
+      worker: undefined,
+      ready: false,
+      job: undefined,
+    }));
+  }
+
+  submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop']): Promise<Reply> {
+    if (this.closed) return Promise.reject(new Error('the sandbox is closed'));
+    return new Promise((resolve) => {
+      this.queue.push({ request, resolve, onStop });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = this.slots.map((slot) => slot.worker).filter((worker) => worker !== undefined);
+    for (const slot of this.slots) {
+      if (slot.job) clearTimeout(slot.job.timer);
+      slot.worker = undefined;
+    }
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.worker) this.spawn(slot);
+      const worker = slot.worker;
+      if (!worker || slot.job) continue;
+      // Waiting work keeps the process alive; an idle pool does not.
+      worker.ref();
+      if (!slot.ready) continue;
+      const job = this.queue.shift() as Job;
+      const id = this.nextId++;
+      const limitMs =
+        job.request.kind === 'check' ? checkTimeoutMs : job.request.limits.deadlineMs + hardStopGraceMs;
+      const timer = setTimeout(() => this.stop(slot, 'hard-stop'), limitMs);
+      slot.job = { ...job, id, timer, started: performance.now() };
+      worker.postMessage({ ...job.request, id } satisfies WorkerRequest);
+    }
+  }
+
+  private spawn(slot: Slot): void {
+    // Compiled once per process and shared with every worker.
+    this.wasmModule ??= new WebAssembly.Module(readFileSync(wasmFilePath()));
+    const entry = workerEntry();
+    const worker = new Worker(entry.source, {
+      eval: entry.eval,
+      workerData: { wasmModule: this.wasmModule } satisfies WorkerInit,
+      resourceLimits: { stackSizeMb: workerStackSizeMb },
+    });
+    worker.on('message', (reply: Reply | { ready: true }) => {
+      if (slot.worker !== worker) return;
+      if ('ready' in reply) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      const job = slot.job;
+      if (!job || job.id !== reply.id) return;
+      clearTimeout(job.timer);
+      slot.job = undefined;
+      if (this.queue.length === 0) worker.unref();
+      job.resolve(reply);
+      this.dispatch();
+    });
+    // A worker that dies on its own (a V8 heap limit, a crash) is replaced like a hard-stopped one.
+    worker.on('error', () => this.stop(slot, 'worker-exit', worker));
+    worker.on('exit', () => this.stop(slot, 'worker-exit', worker));
+    worker.unref();
+    slot.worker = worker;
+    slot.ready = false;
+  }
+
+  private stop(slot: Slot, reason: RecycleReason, which?: Worker): void {
+    const worker = slot.worker;
+    if (!worker || (which && which !== worker)) return;
+    slot.worker = undefined;
+    slot.ready = false;
+    void worker.terminate();
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) {
+      clearTimeout(job.timer);
+      job.resolve(job.onStop(reason, performance.now() - job.started));
+    }
+    if (!this.closed) this.dispatch();
+  }
+}

@@ -1,0 +1,31 @@
+// Messages between the pool (main thread) and a sandbox worker.
+import type { ConsoleLine, RecycleReason, ScriptContext, ScriptLimits, ScriptOutcome } from './types.ts';
+
+export interface WorkerRequest {
+  id: number;
+  kind: 'run' | 'check';
+  script: string;
+  context?: ScriptContext;
+  limits: ScriptLimits;
+}
+
+/** One execution as the worker saw it: the script's own result (not yet merged over the defaults). */
+export interface WorkerAnswer {
+  id: number;
+  outcome: ScriptOutcome;
+  statusCode?: number;
+  headers?: Array<[string, string]>;
+  body?: Uint8Array;
+  /** The error, syntax error or invalid-result reason. */
+  message?: string;
+  /** The line of a syntax error, in the user's script. */
+  line?: number;
+  console: ConsoleLine[];
+  durationMs: number;
+  memoryBytes: number;
+  recycled?: RecycleReason;
+}
+
+export interface WorkerInit {
+  wasmModule: WebAssembly.Module;
+}

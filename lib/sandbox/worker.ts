@@ -1,0 +1,31 @@
+// The sandbox worker's entry: runs one execution at a time for the pool on the main thread. Bundled for
+// Lambda as `sandbox-worker.mjs` (see files.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { defaultScriptLimits } from '../limits.ts';
+import { Engine } from './engine.ts';
+import type { WorkerInit, WorkerRequest } from './protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('lib/sandbox/worker.ts runs as a worker thread only');
+const engine = new Engine((workerData as WorkerInit).wasmModule);
+
+let queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
+port.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
+  if (request.kind === 'check') {
+    port?.postMessage({ id: request.id, check: await engine.checkSyntax(request.script) });
+    return;
+  }
+  const answer = await engine.run(request);
+  const body = answer.body;
+  const ownsBuffer =
+    body !== undefined && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  port?.postMessage(answer, ownsBuffer ? [body.buffer as ArrayBuffer] : []);
+  // While idle, make the next runtime and context.
+  setImmediate(() => {
+    void engine.prepareIdle(request.limits.memoryBytes);
+  });
+}

@@ -4,28 +4,12 @@ import { applyLambdaLikeEnv } from '../lib/local/lambda-env.ts';
 // Before anything imports Powertools, which reads the Lambda environment when its objects are built.
 applyLambdaLikeEnv(process.env);
 const { startLocal } = await import('../lib/local/start.ts');
-const { RespondersFileError } = await import('../lib/local/responders-file.ts');
-
-// TEMPORARY until the sandbox branch lands: scripts answer 501.
-const createSandbox = () => ({
-  run: async () => ({
-    outcome: 'error' as const,
-    statusCode: 501,
-    headers: [] as Array<[string, string]>,
-    body: new TextEncoder().encode('Scripts are not available yet.'),
-    console: [],
-    durationMs: 0,
-    memoryBytes: 0,
-  }),
-  close: async () => {},
-});
 
 let app: Awaited<ReturnType<typeof startLocal>>;
 try {
-  app = await startLocal({ createSandbox });
+  app = await startLocal();
 } catch (error) {
-  const message =
-    error instanceof RespondersFileError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`npm start: ${message}\n`);
   process.exit(1);
 }

@@ -5,9 +5,8 @@ export const demoNamespace = 'demo';
 /** The shared secret of the signature-check example (like a GitHub webhook secret). */
 export const demoSecret = 'demo-secret';
 
-/** A 16×16 PNG (a blue dot), served as bytes by a script. */
-const pixelPngBase64 =
-  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAMElEQVR42mNgGLRAO2fDf2RMtkaSDCKkmaAhFBlArGachgwDAwY+FqiSkKiSlOkOAL1M/qFWXQn7AAAAAElFTkSuQmCC';
+/** A 16×16 PNG (a blue dot) as the array of byte values a script may return as its body. */
+const pixelPngBytes = '[137,80,78,71,13,10,26,10,0,0,0,13,73,72,68,82,0,0,0,16,0,0,0,16,8,6,0,0,0,31,243,255,97,0,0,0,48,73,68,65,84,120,218,99,96,24,180,64,59,103,195,127,100,76,182,70,146,12,34,164,153,160,33,20,25,64,172,102,156,134,12,3,3,6,62,22,168,146,144,168,146,148,233,14,0,189,76,254,161,86,93,9,251,0,0,0,0,73,69,78,68,174,66,96,130]';
 
 const hmacScript = `(() => {
   // GitHub-style signature: X-Hub-Signature-256: sha256=<hex HMAC of the raw body>.
@@ -51,7 +50,7 @@ export const demoResponders: ResponderInput[] = [
     method: 'GET',
     settings: {
       headers: [['content-type', 'image/png']],
-      script: `(() => ({ body: Uint8Array.from(atob('${pixelPngBase64}'), (c) => c.charCodeAt(0)) }))();`,
+      script: `(() => ({ body: new Uint8Array(${pixelPngBytes}) }))();`,
     },
   },
   {

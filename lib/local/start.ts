@@ -2,6 +2,7 @@
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
 import { availableParallelism } from 'node:os';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
+import { createSandbox } from '../sandbox/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
@@ -12,13 +13,10 @@ import { managementPlaceholder } from './management-placeholder.ts';
 import { importResponders, readRespondersFile } from './responders-file.ts';
 import { type LocalRoute, startLocalServer } from './server.ts';
 
-export interface LocalSandbox extends ScriptRunner {
-  close(): Promise<void>;
-}
-
 export interface StartLocalOptions {
   env?: NodeJS.ProcessEnv;
-  createSandbox: (options: { poolSize: number }) => LocalSandbox;
+  /** Defaults to the QuickJS sandbox with one worker per CPU. */
+  createSandbox?: (options: { poolSize: number }) => ScriptRunner & { close(): Promise<void> };
   /** Where the ready line and the examples go (stdout by default). */
   print?: (line: string) => void;
 }
@@ -29,7 +27,7 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
-export async function startLocal(options: StartLocalOptions): Promise<LocalApp> {
+export async function startLocal(options: StartLocalOptions = {}): Promise<LocalApp> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const port = parsePort(env.PORT);
@@ -56,7 +54,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalApp> 
       cleanups.push(() => dynamo.close());
       endpoint = dynamo.endpoint;
     }
-    const sandbox = options.createSandbox({ poolSize: availableParallelism() });
+    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize: availableParallelism() });
     cleanups.push(() => sandbox.close());
     const runtime = createWebhookRuntime({
       tableName,

@@ -171,6 +171,8 @@ export type HttpMethod = (typeof httpMethods)[number];
 export type ResponderLocation = z.infer<typeof locationSchema>;
 export type ResponderSettings = z.infer<typeof responderSettingsSchema>;
 export type ResponderInput = z.infer<typeof responderCreateSchema>;
+/** What a client may send (defaults not yet applied). */
+export type ResponderInputJson = z.input<typeof responderCreateSchema>;
 export type ResponderUpdate = z.infer<typeof responderUpdateSchema>;
 export type Responder = z.infer<typeof responderSchema>;
 

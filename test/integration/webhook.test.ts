@@ -5,7 +5,7 @@ import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { historyBodyMaxBytes, historyTtlSeconds } from '../../lib/limits.ts';
 import type { RequestFacts } from '../../lib/metrics/request-metrics.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
-import { type ResponderInput, responderCreateSchema } from '../../lib/responders/schema.ts';
+import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
 import { createSandbox, type Sandbox } from '../../lib/sandbox/index.ts';
 import { createStores } from '../../lib/store/index.ts';
 import { historyPk, historySlotSk } from '../../lib/store/keys.ts';
@@ -40,7 +40,7 @@ function deps(overrides: Partial<WebhookDeps> = {}): WebhookDeps {
   };
 }
 
-const responder = (fields: Partial<ResponderInput> & { settings?: Partial<ResponderInput['settings']> }) =>
+const responder = (fields: Partial<ResponderInputJson>) =>
   responderCreateSchema.parse({
     name: 'test',
     location: { pathType: '=', path: '/hook' },

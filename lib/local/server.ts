@@ -28,6 +28,7 @@ export interface LocalServer {
 }
 
 class BodyTooLargeError extends Error {}
+const drainMaxBytes = 4 * requestBodyMaxBytes;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const server = createServer((request, response) => {
@@ -63,10 +64,11 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
     body = await readBody(request);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    // Lambda refuses synchronous payloads over 6 MB; locally the same request gets the same refusal.
+    // Lambda refuses synchronous payloads over 6 MB; locally the same request gets the same refusal, after
+    // the rest of the upload is drained (answering mid-upload makes clients fail with EPIPE instead).
+    await drain(request);
     response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     response.end(`Request body too large (at most ${requestBodyMaxBytes} bytes).`);
-    request.resume();
     return;
   }
   const event = apiGatewayEventFromNode(request, body);
@@ -84,6 +86,21 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
   response.end(payload);
 }
 
+/** Reads and drops the rest of a refused upload, up to a bound past which the connection is cut. */
+function drain(request: IncomingMessage): Promise<void> {
+  if (request.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let dropped = 0;
+    request.on('data', (chunk: Buffer) => {
+      dropped += chunk.byteLength;
+      if (dropped > drainMaxBytes) request.socket.destroy();
+    });
+    request.on('end', resolve);
+    request.on('close', resolve);
+    request.resume();
+  });
+}
+
 function readBody(request: IncomingMessage): Promise<Uint8Array> {
   const declared = Number(request.headers['content-length']);
   if (declared > requestBodyMaxBytes) return Promise.reject(new BodyTooLargeError());
@@ -94,6 +111,7 @@ function readBody(request: IncomingMessage): Promise<Uint8Array> {
       size += chunk.byteLength;
       if (size > requestBodyMaxBytes) {
         request.removeAllListeners('data');
+        request.pause();
         reject(new BodyTooLargeError());
         return;
       }

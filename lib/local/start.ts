@@ -7,6 +7,7 @@ import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
 import { createWebhookRuntime, definitionCacheTtlFromEnv, type WebhookRuntime } from '../webhook/runtime.ts';
+import { warmUpSandbox } from '../webhook/warm-up.ts';
 import { demoCurlExamples, demoNamespace, demoResponders } from './demo.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynalite.ts';
 import { managementPlaceholder } from './management-placeholder.ts';
@@ -54,8 +55,10 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       cleanups.push(() => dynamo.close());
       endpoint = dynamo.endpoint;
     }
-    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize: availableParallelism() });
+    const poolSize = availableParallelism();
+    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize });
     cleanups.push(() => sandbox.close());
+    const warming = warmUpSandbox(sandbox, poolSize);
     const runtime = createWebhookRuntime({
       tableName,
       endpoint,
@@ -73,6 +76,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       print(`imported ${created + replaced} responders into ${group.namespace} (${replaced} replaced)`);
     }
 
+    await warming;
     // API Gateway sends /api to the management function; the management issue plugs its handler in here.
     const routes: LocalRoute[] = [{ prefix: '/api', handler: managementPlaceholder }];
     const server = await startLocalServer({

@@ -2,6 +2,7 @@
 // the compiled WebAssembly reused, memory capped in bytes by the WebAssembly memory itself.
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import {
+  type CustomizeVariantOptions,
   newQuickJSWASMModuleFromVariant,
   newVariant,
   type QuickJSContext,
@@ -55,6 +56,8 @@ interface Slot {
   qjs: QuickJSWASMModule;
   memory: WebAssembly.Memory;
   prepared: Prepared | undefined;
+  /** The heap asked for more memory than the limit allows since the last execution started. */
+  exhausted: boolean;
 }
 
 interface Guest {
@@ -86,6 +89,7 @@ export class Engine {
     const prepared = slot.prepared ?? this.prepare(slot);
     slot.prepared = undefined;
     const { runtime, ctx, guest, state } = prepared;
+    slot.exhausted = false;
     state.deadline = Date.now() + limits.deadlineMs;
     runtime.setMaxStackSize(limits.stackBytes);
 
@@ -106,10 +110,14 @@ export class Engine {
       };
       return answered;
     }
+    // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
+    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
+      answer = { outcome: 'memory' };
     const memoryBytes = this.memoryInUse(runtime, ctx);
     let recycled: RecycleReason | undefined;
-    if (!this.dispose(prepared, guest)) recycled = 'corrupted';
-    else if (answer.outcome === 'memory') recycled = 'memory';
+    const disposed = this.dispose(prepared, guest);
+    if (answer.outcome === 'memory' || slot.exhausted) recycled = 'memory';
+    else if (!disposed) recycled = 'corrupted';
     else if (slot.memory.buffer.byteLength > highWaterMarkBytes) recycled = 'high-water-mark';
     if (recycled) this.drop(slot);
     return {
@@ -353,13 +361,39 @@ export class Engine {
     const heapStart = await this.heapStart();
     const neededBytes = Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes;
     const memory = probeMemory(Math.max(initialMemoryBytes, neededBytes));
-    const qjs = await newQuickJSWASMModuleFromVariant(
-      newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory }),
-    );
-    const heap = (qjs as unknown as { module: EmscriptenHeap }).module;
+    const slot: Slot = {
+      memoryBytes,
+      qjs: undefined as unknown as QuickJSWASMModule,
+      memory,
+      prepared: undefined,
+      exhausted: false,
+    };
+    // Emscripten grows the memory through this method; a refusal is how we know the limit was reached.
+    const grow = memory.grow.bind(memory);
+    memory.grow = (deltaPages: number) => {
+      try {
+        return grow(deltaPages);
+      } catch (error) {
+        slot.exhausted = true;
+        throw error;
+      }
+    };
+    slot.qjs = await this.newModule(memory);
+    const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
     const ballastBytes = initialMemoryBytes - (heapStart + heapBytes);
     if (ballastBytes > 0) heap._malloc(ballastBytes);
-    return { memoryBytes, qjs, memory, prepared: undefined };
+    return slot;
+  }
+
+  private newModule(memory: WebAssembly.Memory): Promise<QuickJSWASMModule> {
+    // printErr: QuickJS's abort messages (a known one after out-of-memory) are handled, not printed.
+    const emscriptenModule = {
+      printErr: () => {},
+      print: () => {},
+    } as unknown as CustomizeVariantOptions['emscriptenModule'];
+    return newQuickJSWASMModuleFromVariant(
+      newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory, emscriptenModule }),
+    );
   }
 
   private heapStartBytes: number | undefined;

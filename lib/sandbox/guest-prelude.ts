@@ -225,13 +225,17 @@ export const guestPrelude = `(function (host, seed0, seed1, seed2, seed3) {
     }
     try { return StringCtor(error); } catch { return apply(objectToString, error, []); }
   }
+  // Errors QuickJS raises itself when a limit is hit (the parsers report stack overflow as a SyntaxError).
+  const limitErrorProtos = [InternalErrorProto, SyntaxError.prototype, RangeError.prototype];
   function errorKind(error) {
-    // Errors QuickJS raises itself for the memory and stack limits.
     if (error === null || typeof error !== 'object') return '';
     try {
-      if (getPrototypeOf(error) !== InternalErrorProto) return '';
-      return error.message === 'out of memory' ? 'memory' : error.message === 'stack overflow' ? 'stack' : '';
-    } catch { return ''; }
+      if (limitErrorProtos.indexOf(getPrototypeOf(error)) < 0) return '';
+      const message = error.message;
+      return message === 'out of memory' ? 'memory' : message === 'stack overflow' ? 'stack' : '';
+    } catch {
+      return '';
+    }
   }
   function invalid(reason) {
     return ['invalid', undefined, null, 'none', undefined, reason];

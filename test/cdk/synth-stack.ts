@@ -19,6 +19,8 @@ export interface TestStackOptions {
   readonly bundle?: boolean;
   readonly outdir?: string;
   readonly tableSchema?: TableSchema;
+  /** The modules to bundle; the fixtures unless given. */
+  readonly entries?: BundleEntries;
   /** CDK's own CloudFormation schema check: right for the app, but 4 s of loading per test process. */
   readonly cloudFormationValidation?: boolean;
 }
@@ -35,7 +37,7 @@ export function buildTestStack(options: TestStackOptions = {}): { app: App; stac
   const settings: StackSettings = settingsFromContext((key) => app.node.tryGetContext(key));
   const stack = new WebhookRespondersStack(app, settings.stackName, {
     settings,
-    entries: fixtureEntries,
+    entries: options.entries ?? fixtureEntries,
     ...(options.tableSchema === undefined ? {} : { tableSchema: options.tableSchema }),
   });
   return { app, stack };

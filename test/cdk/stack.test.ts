@@ -410,6 +410,11 @@ describe('the stack with default settings', () => {
     );
   });
 
+  it('synthesises the same template as last reviewed (asset hashes aside)', () => {
+    const text = JSON.stringify(template.toJSON(), null, 2).replace(/[0-9a-f]{64}/g, '<asset-hash>');
+    expect(text).toMatchSnapshot();
+  });
+
   it('pins no account or region', () => {
     const text = JSON.stringify(template.toJSON());
     expect(text).not.toMatch(/\b\d{12}\b/);

@@ -19,11 +19,11 @@ import { productMetric } from './dashboard.ts';
 const period = Duration.minutes(5);
 
 /** Outcomes where the host had to stop a script; a run of them means abuse or caps set too tight. */
-export const terminationOutcomes = ['timeout', 'memory', 'stack'] as const;
+const terminationOutcomes = ['timeout', 'memory', 'stack'] as const;
 
 /** Below this many requests in a period a few script errors are noise, not a 5xx rate. */
 const api5xxMinimumRequests = 20;
-export const api5xxPercentThreshold = 5;
+const api5xxPercentThreshold = 5;
 
 export interface ResponderAlarmsProps {
   readonly serviceName: string;

@@ -23,8 +23,8 @@ import {
   serviceDimension,
 } from '../lib/metrics/names.ts';
 
-/** Script executions slower than this are the seed's "red zone": a fresh V8 isolate would have been as fast. */
-export const scriptTimeRedZoneMs = 5;
+/** The seed's "red zone" on the execution time view: scripts slower than this deserve a look (SPEC §6). */
+const scriptTimeRedZoneMs = 5;
 
 const period = Duration.minutes(1);
 const width = 12;

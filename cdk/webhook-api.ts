@@ -100,6 +100,6 @@ export class WebhookApi extends Construct {
       ...(this.domain ? { domainMapping: { domainName: this.domain } } : {}),
     });
 
-    this.baseUrl = this.domain ? `https://${props.customDomain?.domainName}/` : this.stage.url;
+    this.baseUrl = props.customDomain ? `https://${props.customDomain.domainName}/` : this.stage.url;
   }
 }

@@ -1,10 +1,8 @@
-// Files the sandbox loads from beside the handler bundle at run time. The names must match the ones lib/sandbox
-// exports as `bundledWorkerFileName` and `bundledWasmFileName`: the sandbox starts its worker and reads the
-// QuickJS WebAssembly by these names, relative to the handler bundle.
+// Files the sandbox loads from beside the handler bundle at run time: the names come from lib/sandbox, which
+// starts its worker and reads the QuickJS WebAssembly by them, relative to the handler bundle.
+import { bundledWasmFileName, bundledWorkerFileName, wasmPackageName } from '../lib/sandbox/files.ts';
 
-export const bundledWorkerFileName = 'sandbox-worker.mjs';
-export const bundledWasmFileName = 'emscripten-module.wasm';
+export { bundledWasmFileName, bundledWorkerFileName };
 
 /** Where npm puts the WebAssembly of the QuickJS variant the sandbox uses, relative to the project root. */
-export const quickJsWasmSourcePath =
-  'node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm';
+export const quickJsWasmSourcePath = `node_modules/${wasmPackageName}/dist/emscripten-module.wasm`;

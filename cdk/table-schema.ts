@@ -1,5 +1,6 @@
-// The DynamoDB key layout the store reads and writes. It must match `tableSchema` in lib/store/table.ts, which
-// becomes the single source once that module exists (this file then re-exports it).
+// The DynamoDB key layout comes from the store, so the table the stack creates and the keys the code writes
+// cannot drift.
+import { tableSchema as storeTableSchema } from '../lib/store/table.ts';
 
 export interface TableIndexSchema {
   readonly name: string;
@@ -15,9 +16,4 @@ export interface TableSchema {
   readonly indexes: readonly TableIndexSchema[];
 }
 
-export const tableSchema: TableSchema = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'expiresAt',
-  indexes: [],
-};
+export const tableSchema: TableSchema = storeTableSchema;

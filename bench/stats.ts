@@ -1,11 +1,14 @@
-// Percentiles and a printable row for the runtime benchmarks.
+// Percentiles and the rows every benchmark section reports.
 
 export interface BenchRow {
   name: string;
-  requests: number;
-  requestsPerSecond: number;
+  /** Executions or requests measured. */
+  count: number;
+  /** Throughput, where the case measures one (executions or requests per second). */
+  perSecond?: number;
   p50Ms: number;
   p99Ms: number;
+  note?: string;
 }
 
 export function percentile(sortedMs: readonly number[], fraction: number): number {
@@ -14,12 +17,34 @@ export function percentile(sortedMs: readonly number[], fraction: number): numbe
   return sortedMs[Math.max(0, index)] ?? 0;
 }
 
-export function formatRows(rows: readonly BenchRow[]): string {
-  const lines = ['| case | requests | req/s | p50 ms | p99 ms |', '|---|---:|---:|---:|---:|'];
-  for (const row of rows) {
-    lines.push(
-      `| ${row.name} | ${row.requests} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms.toFixed(2)} | ${row.p99Ms.toFixed(2)} |`,
-    );
+/** p50/p99 of unsorted latencies (sorted in place). */
+export function summarize(latenciesMs: number[]): { count: number; p50Ms: number; p99Ms: number } {
+  latenciesMs.sort((a, b) => a - b);
+  return {
+    count: latenciesMs.length,
+    p50Ms: percentile(latenciesMs, 0.5),
+    p99Ms: percentile(latenciesMs, 0.99),
+  };
+}
+
+/** Runs `once` until `seconds` have passed (after `warmUp` calls), timing each call. */
+export async function timeLoop(
+  once: () => Promise<unknown>,
+  options: { seconds: number; warmUp?: number; maxCount?: number },
+): Promise<{ latenciesMs: number[]; elapsedS: number }> {
+  for (let i = 0; i < (options.warmUp ?? 100); i++) await once();
+  const latenciesMs: number[] = [];
+  const started = performance.now();
+  const deadline = started + options.seconds * 1000;
+  const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+  while (performance.now() < deadline && latenciesMs.length < maxCount) {
+    const t0 = performance.now();
+    await once();
+    latenciesMs.push(performance.now() - t0);
   }
-  return lines.join('\n');
+  return { latenciesMs, elapsedS: (performance.now() - started) / 1000 };
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
 }

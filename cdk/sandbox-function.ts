@@ -8,18 +8,10 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { metricsNamespace } from '../lib/metrics/names.ts';
+import { bundleSettings, functionNodeOptions, sandboxAssetCommands } from './bundle.ts';
 import type { FunctionSizing } from './function-sizing.ts';
-import { bundledWasmFileName, bundledWorkerFileName, quickJsWasmSourcePath } from './sandbox-files.ts';
 
 export const functionRuntime = Runtime.NODEJS_22_X;
-const esbuildTarget = 'node22';
-
-/**
- * The QuickJS wasmfile variant breaks in a CommonJS bundle (`createRequire(undefined)`), so the bundles are ESM;
- * the CommonJS dependencies bundled into them still call `require`, which ESM lacks: this banner gives it back.
- */
-export const esmRequireBanner =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface SandboxFunctionProps {
   /** The handler module (exports `handler`), absolute path under `projectRoot`. */
@@ -75,18 +67,13 @@ export class SandboxFunction extends Construct {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: functionNodeOptions,
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: esbuildTarget,
-        mainFields: ['module', 'main'],
-        banner: esmRequireBanner,
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings only; the sources would double the bundle for nothing.
-        sourcesContent: false,
+        ...bundleSettings,
+        mainFields: [...bundleSettings.mainFields],
         // The SDK in the bundle is the one package-lock.json pins, not whatever the runtime ships this month.
         bundleAwsSDK: true,
         logLevel: LogLevel.WARNING,
@@ -109,34 +96,4 @@ export class SandboxFunction extends Construct {
         'is tested on; moving to Node.js 24 is a one-line change once it is tested there too.',
     });
   }
-}
-
-/** Shell commands (run by bash in `inputDir`) that put the sandbox worker and the QuickJS WebAssembly beside the handler. */
-function sandboxAssetCommands(inputDir: string, outputDir: string, relativeWorkerEntry: string): string[] {
-  const esbuild = path.join(inputDir, 'node_modules', '.bin', 'esbuild');
-  const buildWorker = [
-    esbuild,
-    path.join(inputDir, relativeWorkerEntry),
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    `--target=${esbuildTarget}`,
-    '--main-fields=module,main',
-    '--minify',
-    '--sourcemap',
-    '--sources-content=false',
-    '--log-level=warning',
-    `--banner:js=${esmRequireBanner}`,
-    `--outfile=${path.join(outputDir, bundledWorkerFileName)}`,
-  ];
-  const copyWasm = [
-    'cp',
-    path.join(inputDir, quickJsWasmSourcePath),
-    path.join(outputDir, bundledWasmFileName),
-  ];
-  return [buildWorker, copyWasm].map((argv) => argv.map(shellQuote).join(' '));
-}
-
-function shellQuote(argument: string): string {
-  return `'${argument.replaceAll("'", `'\\''`)}'`;
 }

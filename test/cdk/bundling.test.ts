@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esmRequireBanner } from '../../cdk/bundle.ts';
 import {
   bundledWasmFileName,
   bundledWorkerFileName,
   quickJsWasmSourcePath,
 } from '../../cdk/sandbox-files.ts';
-import { esmRequireBanner } from '../../cdk/sandbox-function.ts';
 import { projectRoot } from '../../cdk/stack.ts';
 import { buildTestStack } from './synth-stack.ts';
 

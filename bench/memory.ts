@@ -1,0 +1,93 @@
+// Section `memory`: 100 000 mixed executions in one process through one sandbox worker, the process's RSS
+// read at the start (after a warm-up), in the middle and at the end. Mostly the responder-like script, with
+// thrown errors, syntax errors, results that are not valid, memory bombs and deadline hits mixed in.
+import { createSandbox } from '../lib/sandbox/index.ts';
+import type { ScriptRun } from '../lib/sandbox/types.ts';
+import { machine, type Section } from './report.ts';
+import { summarize } from './stats.ts';
+import { benchContext, responderScript } from './workload.ts';
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** Every `every`-th execution runs this instead of the responder-like script. */
+const mix: Array<{ every: number; kind: string; run: Partial<ScriptRun> }> = [
+  {
+    every: 1000,
+    kind: 'memory bomb (2 MiB limit)',
+    run: {
+      script: "(async () => { let s = 'x'; for (;;) s += s; })()",
+      limits: { memoryBytes: 2 * 2 ** 20 },
+    },
+  },
+  {
+    every: 997,
+    kind: 'deadline (5 ms)',
+    run: { script: '(async () => { for (;;) {} })()', limits: { deadlineMs: 5 } },
+  },
+  { every: 101, kind: 'syntax error', run: { script: '(async () => { return {{ })()' } },
+  { every: 53, kind: 'thrown error', run: { script: "(async () => { throw new Error('nope'); })()" } },
+  { every: 29, kind: 'invalid result', run: { script: '(async () => ({ statusCode: 42 }))()' } },
+];
+
+export async function benchMemory(executions = 100_000, maxSeconds = 120): Promise<Section> {
+  const sandbox = createSandbox({ poolSize: 1 });
+  const base: ScriptRun = {
+    script: responderScript,
+    context: benchContext(),
+    defaults: { statusCode: 200, headers: [], body: new Uint8Array(0) },
+  };
+  const outcomes: Record<string, number> = {};
+  const latencies: number[] = [];
+  const samples: Array<{ at: number; rss: number }> = [];
+  try {
+    for (let i = 0; i < 1000; i++) await sandbox.run(base);
+    const rss = () => process.memoryUsage.rss();
+    samples.push({ at: 0, rss: rss() });
+    const deadline = performance.now() + maxSeconds * 1000;
+    let done = 0;
+    for (; done < executions && performance.now() < deadline; done++) {
+      const special = mix.find((entry) => done > 0 && done % entry.every === 0);
+      const t0 = performance.now();
+      const execution = await sandbox.run(special ? { ...base, ...special.run } : base);
+      latencies.push(performance.now() - t0);
+      outcomes[execution.outcome] = (outcomes[execution.outcome] ?? 0) + 1;
+      if ((done + 1) % 10_000 === 0) samples.push({ at: done + 1, rss: rss() });
+    }
+    if (samples.at(-1)?.at !== done) samples.push({ at: done, rss: rss() });
+    const start = samples[0]?.rss ?? 0;
+    const middle = samples[Math.floor(samples.length / 2)]?.rss ?? 0;
+    const end = samples.at(-1)?.rss ?? 0;
+    const latency = summarize(latencies);
+    const growth = end / start - 1;
+    return {
+      title: `${executions.toLocaleString('en')} mixed executions in one process: memory`,
+      ranAt: new Date().toISOString(),
+      machine: machine(),
+      rows: [{ name: 'mixed executions through one worker', ...latency, note: `${done} executions` }],
+      facts: {
+        executions: done,
+        'RSS at start (after 1000 warm-up runs)': mib(start),
+        'RSS in the middle': mib(middle),
+        'RSS at the end': mib(end),
+        'RSS every 10 000': samples.map((s) => mib(s.rss)).join(', '),
+        outcomes: Object.entries(outcomes)
+          .map(([outcome, n]) => `${outcome} ${n}`)
+          .join(', '),
+        'sandbox recycles': JSON.stringify(sandbox.stats().recycles),
+      },
+      notes: [
+        `Mix: ${mix.map((m) => `every ${m.every}th a ${m.kind}`).join('; ')}; the rest the responder-like script.${done < executions ? ` Stopped after ${maxSeconds} s.` : ''}`,
+      ],
+      targets: [
+        {
+          what: `RSS over ${done} mixed executions`,
+          target: 'flat (end within 10 % of start)',
+          measured: `${mib(start)} -> ${mib(middle)} -> ${mib(end)} (${(growth * 100).toFixed(1)} %)`,
+          met: done >= executions && growth <= 0.1,
+        },
+      ],
+    };
+  } finally {
+    await sandbox.close();
+  }
+}

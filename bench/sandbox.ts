@@ -1,0 +1,189 @@
+// Section `sandbox`: one responder-like execution, ours (QuickJS in a worker, called through the pool as the
+// webhook does) against node:vm with a new context per run (not a sandbox, a speed reference) and isolated-vm
+// with a new isolate per run (when installed with `npm run bench:peers`).
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { createSandbox } from '../lib/sandbox/index.ts';
+import { wrapScript } from '../lib/sandbox/script-source.ts';
+import { machine, type Section } from './report.ts';
+import { type BenchRow, formatMs, summarize, timeLoop } from './stats.ts';
+import { benchContext, checkAnswer, requestBodyText, requestHeaders, responderScript } from './workload.ts';
+
+const decoder = new TextDecoder();
+
+async function runOurs(seconds: number): Promise<{ row: BenchRow; inWorker: BenchRow }> {
+  const sandbox = createSandbox({ poolSize: 1 });
+  const context = benchContext();
+  const defaults = { statusCode: 200, headers: [], body: new Uint8Array(0) };
+  const inWorkerMs: number[] = [];
+  try {
+    const once = async () => {
+      const execution = await sandbox.run({ script: responderScript, context, defaults });
+      if (execution.outcome !== 'ok') throw new Error(`ours: ${execution.outcome}`);
+      inWorkerMs.push(execution.durationMs);
+      return execution;
+    };
+    checkAnswerOf(await once());
+    const { latenciesMs, elapsedS } = await timeLoop(once, { seconds, warmUp: 500 });
+    const inWorker = summarize(inWorkerMs.slice(-latenciesMs.length));
+    return {
+      row: {
+        name: 'ours: QuickJS, fresh runtime per run, through the worker pool',
+        ...summarize(latenciesMs),
+        perSecond: latenciesMs.length / elapsedS,
+        note: 'host round trip: post to the worker, run, answer back',
+      },
+      inWorker: {
+        name: 'ours: the same, time inside the worker only',
+        ...inWorker,
+        note: 'ScriptExecutionTime as reported in the metrics',
+      },
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function checkAnswerOf(execution: { statusCode: number; body: Uint8Array }): void {
+  checkAnswer(execution.statusCode, decoder.decode(execution.body));
+}
+
+async function runNodeVm(seconds: number): Promise<BenchRow> {
+  const source = wrapScript(responderScript);
+  const script = new vm.Script(source);
+  const once = async () => {
+    const context = benchContext();
+    const globals = vm.createContext({
+      context,
+      Deno: { core: { decode: (bytes: Uint8Array) => decoder.decode(bytes) } },
+    });
+    const result = (await script.runInContext(globals, { timeout: 5_000 })) as {
+      statusCode: number;
+      body: unknown;
+    };
+    return { statusCode: result.statusCode, body: JSON.stringify(result.body) };
+  };
+  const first = await once();
+  checkAnswer(first.statusCode, first.body);
+  const { latenciesMs, elapsedS } = await timeLoop(once, { seconds, warmUp: 200 });
+  return {
+    name: 'node:vm, new context per run (no memory limit, no isolation: reference only)',
+    ...summarize(latenciesMs),
+    perSecond: latenciesMs.length / elapsedS,
+  };
+}
+
+/** The parts of isolated-vm 5 this benchmark uses (its own typings live in bench/peers/node_modules). */
+interface IsolatedVm {
+  Isolate: new (options: {
+    memoryLimit: number;
+  }) => {
+    createContext(): Promise<{
+      global: { set(name: string, value: unknown): Promise<void>; derefInto(): unknown };
+      eval(code: string, options: { promise: true; copy: true; timeout: number }): Promise<unknown>;
+    }>;
+    dispose(): void;
+  };
+  ExternalCopy: new (value: unknown) => { copyInto(): unknown };
+}
+
+const peersDir = join(import.meta.dirname, 'peers');
+
+function loadIsolatedVm(): IsolatedVm | string {
+  try {
+    return createRequire(join(peersDir, 'package.json'))('isolated-vm') as IsolatedVm;
+  } catch (error) {
+    return `isolated-vm not measured: ${(error as Error).message.split('\n')[0]} (install it with \`npm run bench:peers\`)`;
+  }
+}
+
+// isolated-vm contexts have no TextDecoder or Deno: the same helpers in plain JavaScript, set up per run.
+const isolatedPrelude = `globalThis.Deno = { core: { decode: (bytes) => {
+  let text = ''; for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+  return decodeURIComponent(escape(text));
+} } };`;
+
+async function runIsolatedVm(ivm: IsolatedVm, seconds: number): Promise<BenchRow> {
+  const source = `${isolatedPrelude}\n${wrapScript(responderScript)}`;
+  const body = new TextEncoder().encode(requestBodyText);
+  const once = async () => {
+    const isolate = new ivm.Isolate({ memoryLimit: 16 });
+    try {
+      const context = await isolate.createContext();
+      const input = {
+        method: 'POST',
+        path: '/order',
+        rawQuery: 'name=bench',
+        query: { name: 'bench' },
+        headers: requestHeaders,
+        body,
+        clientAddress: '127.0.0.1:40000',
+      };
+      await context.global.set('context', new ivm.ExternalCopy(input).copyInto());
+      const result = (await context.eval(source, { promise: true, copy: true, timeout: 5_000 })) as {
+        statusCode: number;
+        body: unknown;
+      };
+      return { statusCode: result.statusCode, body: JSON.stringify(result.body) };
+    } finally {
+      isolate.dispose();
+    }
+  };
+  const first = await once();
+  checkAnswer(first.statusCode, first.body);
+  const { latenciesMs, elapsedS } = await timeLoop(once, { seconds, warmUp: 50 });
+  return {
+    name: 'isolated-vm 5, new isolate + context per run (16 MiB limit)',
+    ...summarize(latenciesMs),
+    perSecond: latenciesMs.length / elapsedS,
+  };
+}
+
+export async function benchSandbox(seconds = 5): Promise<Section> {
+  const ours = await runOurs(seconds);
+  const nodeVm = await runNodeVm(seconds);
+  const ivm = loadIsolatedVm();
+  const isolated = typeof ivm === 'string' ? undefined : await runIsolatedVm(ivm, seconds);
+  const rows = [ours.row, ours.inWorker, nodeVm, ...(isolated ? [isolated] : [])];
+  const p50 = ours.row.p50Ms;
+  const targets = [
+    {
+      what: 'sandbox execution p50 (host round trip)',
+      target: '<= 0.2 ms',
+      measured: `${formatMs(p50)} ms`,
+      met: p50 <= 0.2,
+    },
+    {
+      what: 'sandbox execution p99 (host round trip)',
+      target: '<= 0.8 ms',
+      measured: `${formatMs(ours.row.p99Ms)} ms`,
+      met: ours.row.p99Ms <= 0.8,
+    },
+    {
+      what: 'faster than node:vm (p50)',
+      target: '< node:vm',
+      measured: `${(nodeVm.p50Ms / p50).toFixed(1)}x faster`,
+      met: p50 < nodeVm.p50Ms,
+    },
+  ];
+  if (isolated) {
+    targets.push({
+      what: 'faster than isolated-vm, new isolate (p50)',
+      target: '>= 5x',
+      measured: `${(isolated.p50Ms / p50).toFixed(1)}x`,
+      met: isolated.p50Ms / p50 >= 5,
+    });
+  }
+  return {
+    title: 'Sandbox execution of a responder-like script',
+    ranAt: new Date().toISOString(),
+    machine: machine(),
+    rows,
+    notes: [
+      'The script decodes a ~1 KB JSON body, reads the query and a header and answers JSON (bench/workload.ts); every peer is checked to give the same answer.',
+      ...(typeof ivm === 'string' ? [ivm] : []),
+    ],
+    targets,
+  };
+}

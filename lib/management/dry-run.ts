@@ -7,10 +7,9 @@ import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { answerWith } from '../webhook/handle-webhook.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
-import { ownResponder } from './history-routes.ts';
 import { readJson, validate } from './json-body.ts';
 import { json } from './responses.ts';
-import type { RouteContext } from './route-context.ts';
+import { ownResponder, type RouteContext } from './route-context.ts';
 import { type TestRequest, type TestResult, testBodySchema } from './schemas.ts';
 import type { ManagementResponse } from './types.ts';
 

@@ -1,17 +1,7 @@
-// A responder's tracked requests (SPEC §4, §5). The history is keyed by responder id alone, so the responder is
-// looked up in the caller's namespace first: another namespace's history is a 404 like its responder.
-import type { Responder } from '../responders/schema.ts';
-import { responderNotFound } from './api-error.ts';
+// A responder's tracked requests (SPEC §4, §5), for responders of the caller's namespace only.
 import { json, noContent } from './responses.ts';
-import { type RouteContext, responderIdParam } from './route-context.ts';
+import { ownResponder, type RouteContext } from './route-context.ts';
 import type { ManagementResponse } from './types.ts';
-
-export async function ownResponder(context: RouteContext): Promise<Responder> {
-  const id = responderIdParam(context);
-  const responder = await context.deps.responders.get(context.namespace, id);
-  if (!responder) throw responderNotFound(id);
-  return responder;
-}
 
 export async function listHistory(context: RouteContext): Promise<ManagementResponse> {
   const responder = await ownResponder(context);

@@ -16,7 +16,7 @@ import { InvalidPageTokenError, ResponderConflictError, ResponderNotFoundError }
 import { ApiError, invalidRequest, responderNotFound } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
 import { json, noContent } from './responses.ts';
-import { type RouteContext, responderIdParam } from './route-context.ts';
+import { ownResponder, type RouteContext, responderIdParam } from './route-context.ts';
 import { listQuerySchema, readOnlyResponderFields, responderReplaceSchema } from './schemas.ts';
 import type { ManagementResponse } from './types.ts';
 
@@ -53,10 +53,7 @@ export async function createResponder(context: RouteContext): Promise<Management
 }
 
 export async function getResponder(context: RouteContext): Promise<ManagementResponse> {
-  const id = responderIdParam(context);
-  const responder = await context.deps.responders.get(context.namespace, id);
-  if (!responder) throw responderNotFound(id);
-  return json(200, responder);
+  return json(200, await ownResponder(context));
 }
 
 export async function replaceResponder(context: RouteContext): Promise<ManagementResponse> {

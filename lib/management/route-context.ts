@@ -1,4 +1,6 @@
 // What a route handler gets: the request, the dependencies, the caller's namespace and the path parameters.
+import type { Responder } from '../responders/schema.ts';
+import { responderNotFound } from './api-error.ts';
 import type { ManagementDeps, ManagementRequest } from './types.ts';
 
 export interface RouteContext {
@@ -14,4 +16,15 @@ export function responderIdParam(context: RouteContext): string {
   const id = context.params.id;
   if (id === undefined) throw new Error('route without {id}');
   return id;
+}
+
+/**
+ * The `{id}` responder, looked up in the caller's namespace only: another namespace's responder is a 404, and so
+ * is everything below it (history, dry run), since the history is keyed by responder id alone.
+ */
+export async function ownResponder(context: RouteContext): Promise<Responder> {
+  const id = responderIdParam(context);
+  const responder = await context.deps.responders.get(context.namespace, id);
+  if (!responder) throw responderNotFound(id);
+  return responder;
 }

@@ -74,7 +74,7 @@ describe('webhook requests', () => {
         settings: {
           statusCode: 200,
           script:
-            "(async () => ({ statusCode: 201, headers: { 'x-who': context.query.name }, body: `hi ${context.method} ${context.path}` }))();",
+            "(async () => ({ statusCode: 201, headers: { 'x-who': context.query.name }, body: 'hi ' + context.method + ' ' + context.path }))();",
         },
       }),
     );

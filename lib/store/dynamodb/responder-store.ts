@@ -9,6 +9,9 @@
 //   with a Put conditioned on the exact claim read, so two writers cannot both take it.
 // - Updates are optimistic: the definition Put is conditioned on the version read; a loser gets a conflict and
 //   removes what it wrote ahead (its new route claim, its new chunks).
+// - Routing reads definitions, never claims, and a definition is one item: moving a responder to another
+//   location switches in the single definition Put, so no reader ever sees both routes answer or neither
+//   (the new claim is taken before, the old one released after; claims only guard writers).
 // - Chunked settings are written under the NEW version's keys before the definition switches to that version,
 //   and the old version's chunks are deleted only after. A reader that sees a definition therefore finds its
 //   chunks, unless a later update finished in between; then the chunks are missing and it reads again.

@@ -1,0 +1,79 @@
+// Through HTTP: the real local server (scripts/start.ts, its own process, EMF written to its stdout as in
+// Lambda) under autocannon with 32 connections, a cached static responder vs a cached script responder.
+// Run: npx tsx bench/http.ts [seconds per case, default 10]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+import { benchResponders } from './handler.ts';
+import { type BenchRow, formatRows } from './stats.ts';
+
+export const httpConnections = 32;
+
+export async function benchHttp(secondsPerCase = 10): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
+  const file = join(dir, 'responders.json');
+  writeFileSync(file, JSON.stringify({ namespace: 'bench', responders: benchResponders }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      RESPONDERS_FILE: file,
+      // Long enough that no definition reload falls inside a run.
+      DEFINITION_CACHE_TTL_MS: '3600000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      let head = '';
+      const onData = (chunk: Buffer) => {
+        head += chunk.toString();
+        const ready = /listening on (http:\/\/[^\s]+)/.exec(head);
+        if (ready?.[1]) {
+          // Keep draining the server's stdout (its EMF records), or it would block on a full pipe.
+          child.stdout?.off('data', onData);
+          child.stdout?.resume();
+          resolve(ready[1]);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.on('exit', () => reject(new Error(`the local server exited: ${head}`)));
+    });
+    const rows: BenchRow[] = [];
+    for (const path of ['/bench/static', '/bench/script']) {
+      const url = `${base}${path}?name=bench`;
+      await autocannon({ url, connections: httpConnections, duration: 1 }); // warm-up
+      const result = await autocannon({ url, connections: httpConnections, duration: secondsPerCase });
+      if (result.non2xx > 0 || result.errors > 0) {
+        throw new Error(`${path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+      }
+      rows.push({
+        name: `HTTP local server, ${httpConnections} connections, cached ${path.slice('/bench/'.length)} responder`,
+        requests: result.requests.total,
+        requestsPerSecond: result.requests.average,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+      });
+    }
+    return rows;
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await benchHttp(Number(process.argv[2] ?? 10));
+  console.log(formatRows(rows));
+  const [staticRow, scriptRow] = rows;
+  if (staticRow && scriptRow) {
+    const ratio = scriptRow.requestsPerSecond / staticRow.requestsPerSecond;
+    console.log(
+      `script/static throughput: ${(ratio * 100).toFixed(0)} % (target >= 50 %); script p99 ${scriptRow.p99Ms} ms (target <= 25 ms)`,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+// Several workers: a stuck script in one worker does not stop the others from serving; requests queue.
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSandbox } from '../../lib/sandbox/index.ts';
+import { scriptRun, text } from './fixtures.ts';
+
+describe('a pool of two workers', () => {
+  const sandbox = createSandbox({ poolSize: 2 });
+  afterAll(() => sandbox.close());
+
+  it('serves other requests while one script is stuck in a native built-in', async () => {
+    await Promise.all([sandbox.run(scriptRun('null')), sandbox.run(scriptRun('null'))]);
+    const stuck = sandbox.run(
+      scriptRun('Array.prototype.join.call({ length: 2 ** 31 })', { limits: { deadlineMs: 1_500 } }),
+    );
+    let stuckDone = false;
+    void stuck.then(() => {
+      stuckDone = true;
+    });
+    for (let i = 0; i < 5; i++) {
+      const execution = await sandbox.run(scriptRun(`({ body: 'served ${i}' })`));
+      expect(text(execution.body)).toBe(`served ${i}`);
+    }
+    expect(stuckDone).toBe(false);
+    const stopped = await stuck;
+    expect(stopped).toMatchObject({ outcome: 'timeout', recycled: 'hard-stop' });
+    expect(sandbox.stats().recycles['hard-stop']).toBe(1);
+  });
+});
+
+describe('a pool of one worker', () => {
+  const sandbox = createSandbox();
+  afterAll(() => sandbox.close());
+
+  it('queues concurrent requests and answers each with its own result', async () => {
+    const executions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => sandbox.run(scriptRun(`(async () => ({ body: String(${i}) }))()`))),
+    );
+    expect(executions.map((execution) => text(execution.body))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+    ]);
+    expect(sandbox.stats().executions).toBe(8);
+  });
+
+  it('refuses work after close', async () => {
+    const closing = createSandbox();
+    await closing.close();
+    await expect(closing.run(scriptRun('null'))).rejects.toThrow(/closed/);
+  });
+});

@@ -35,6 +35,14 @@ export function localApiKeysFromEnv(env: NodeJS.ProcessEnv): LocalApiKey[] {
       generated: false,
     });
   }
+  // One key opens one namespace; the same key under two namespaces would silently keep only the last.
+  const seen = new Map<string, string>();
+  for (const { namespace, key } of keys) {
+    const first = seen.get(key);
+    if (first !== undefined)
+      throw new Error(`API_KEYS: the key of ${namespace} is already the key of ${first}`);
+    seen.set(key, namespace);
+  }
   return keys;
 }
 

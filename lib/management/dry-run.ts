@@ -43,7 +43,8 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
     headers: response.headers,
     bodyBase64: toBase64(response.body),
     outcome: execution?.outcome ?? null,
-    durationMs: execution?.durationMs ?? 0,
+    // Microseconds are noise at this scale; `npm run try` rounds the same way.
+    durationMs: Math.round((execution?.durationMs ?? 0) * 1000) / 1000,
     memoryBytes: execution?.memoryBytes ?? 0,
     console: execution?.console ?? [],
   };

@@ -37,7 +37,12 @@ export async function runCommand(name: string, usage: string, main: () => Promis
     await main();
     process.exit(0);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof Error && error.name === 'ResourceNotFoundException'
+        ? `table ${process.env.TABLE_NAME} not found (check TABLE_NAME, and AWS_REGION or DYNAMODB_ENDPOINT)`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     process.stderr.write(`${name}: ${message.split('\n')[0]}\n`);
     if (error instanceof UsageError) process.stderr.write(`usage: ${usage}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);

@@ -55,6 +55,14 @@ describe('npm run keys', () => {
     expect(unknown.stderr.trim()).toBe('keys: no key with prefix wr_00000000');
   });
 
+  it('exits 1 with a one-line error naming the table when the table does not exist', async () => {
+    const missing = await run('keys', ['create', 'team-x'], { TABLE_NAME: 'no-such-table' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      'keys: table no-such-table not found (check TABLE_NAME, and AWS_REGION or DYNAMODB_ENDPOINT)',
+    );
+  });
+
   it('exits 2 with a one-line error for bad usage', async () => {
     const answers = await Promise.all([
       run('keys', []),

@@ -51,6 +51,16 @@ describe('management API: responders', () => {
     expect(all.filter((r) => r.location.path.toLowerCase() === '/twice')).toHaveLength(1);
   });
 
+  it('lets exactly one of two concurrent creates of the same route win; the other gets 409', async () => {
+    const answers = await Promise.all(
+      ['one', 'two'].map((name) =>
+        call(server, 'POST', '/api/responders', { key, json: draft('/contested', { name }) }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect((await listAll()).filter((r) => r.location.path === '/contested')).toHaveLength(1);
+  });
+
   it('lists in pages with an opaque nextToken, and refuses a forged token or a bad limit with 400', async () => {
     for (const path of ['/page-1', '/page-2', '/page-3']) await create(draft(path));
     const first = await call(server, 'GET', '/api/responders?limit=2', { key });

@@ -11,7 +11,8 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { guestPrelude } from './guest-prelude.ts';
+import { defaultScriptLimits } from '../limits.ts';
+import { chunkOfGlobal, guestChunks, guestCore } from './guest-prelude.ts';
 import {
   atob,
   btoa,
@@ -79,11 +80,14 @@ type Fault = { outcome: ScriptOutcome; message?: string };
 
 export class Engine {
   private readonly slots = new Map<number, Slot>();
+  private pendingDispose: { prepared: Prepared; slot: Slot } | undefined;
+  private pendingRecycle: RecycleReason | undefined;
 
   constructor(private readonly wasmModule: WebAssembly.Module) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
     const started = performance.now();
+    this.freePrevious();
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
     const prepared = slot.prepared ?? this.prepare(slot);
@@ -114,12 +118,18 @@ export class Engine {
     if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
       answer = { outcome: 'memory' };
     const memoryBytes = this.memoryInUse(runtime, ctx);
-    let recycled: RecycleReason | undefined;
-    const disposed = this.dispose(prepared, guest);
-    if (answer.outcome === 'memory' || slot.exhausted) recycled = 'memory';
-    else if (!disposed) recycled = 'corrupted';
-    else if (slot.memory.buffer.byteLength > highWaterMarkBytes) recycled = 'high-water-mark';
-    if (recycled) this.drop(slot);
+    let recycled = this.pendingRecycle;
+    this.pendingRecycle = undefined;
+    if (slot.exhausted || answer.outcome === 'memory') {
+      // After out-of-memory QuickJS may abort while freeing; the whole module goes instead.
+      recycled = 'memory';
+      this.drop(slot);
+    } else if (slot.memory.buffer.byteLength > highWaterMarkBytes) {
+      recycled = 'high-water-mark';
+      this.drop(slot);
+    } else {
+      this.pendingDispose = { prepared, slot };
+    }
     return {
       id: request.id,
       ...answer,
@@ -130,9 +140,35 @@ export class Engine {
     };
   }
 
+  /** After the answer has gone: free the execution's runtime and make the next one while idle. */
+  async idle(memoryBytes: number): Promise<void> {
+    this.freePrevious();
+    try {
+      await this.prepareIdle(memoryBytes);
+    } catch {
+      // A module that cannot make a context is rebuilt by the next execution.
+      this.slots.delete(memoryBytes);
+    }
+  }
+
+  /**
+   * Frees the previous execution's runtime. QuickJS can abort here (a known case after allocations in
+   * promise jobs); the module is then rebuilt and the rebuild reported with the next execution.
+   */
+  private freePrevious(): void {
+    const pending = this.pendingDispose;
+    if (!pending) return;
+    this.pendingDispose = undefined;
+    if (!this.dispose(pending.prepared)) {
+      this.drop(pending.slot);
+      this.pendingRecycle = 'corrupted';
+    }
+  }
+
   /** Compile only: never runs the script. */
   async checkSyntax(script: string): Promise<SyntaxCheck> {
-    const slot = await this.slotFor(initialMemoryBytes);
+    this.freePrevious();
+    const slot = await this.slotFor(defaultScriptLimits.memoryBytes);
     const prepared = slot.prepared ?? this.prepare(slot);
     slot.prepared = prepared;
     const fault = checkScript(prepared.ctx, script);
@@ -288,9 +324,9 @@ export class Engine {
   }
 
   /** False when QuickJS aborted while freeing (known after out-of-memory in promise jobs): the module is done. */
-  private dispose(prepared: Prepared, guest: Guest): boolean {
+  private dispose(prepared: Prepared): boolean {
     try {
-      for (const handle of Object.values(guest)) handle.dispose();
+      for (const handle of Object.values(prepared.guest)) handle.dispose();
       prepared.ctx.dispose();
       prepared.runtime.dispose();
       return true;
@@ -314,7 +350,7 @@ export class Engine {
       return true;
     });
     const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state.console, opHandle, args));
-    const preludeFn = ctx.unwrapResult(ctx.evalCode(guestPrelude, 'prelude.js', { type: 'global' }));
+    const preludeFn = ctx.unwrapResult(ctx.evalCode(guestCore, 'prelude.js', { type: 'global' }));
     const seeds = random(16);
     const seedHandles = [0, 1, 2, 3].map((i) => ctx.newNumber(seeds.readInt32LE(i * 4)));
     const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host, ...seedHandles));
@@ -458,6 +494,11 @@ function hostCall(
       case 'log':
         console.add(text(0) as ConsoleLevel, text(1));
         return undefined;
+      case 'load': {
+        const source = guestChunks[chunkOfGlobal[text(0)] ?? ''];
+        if (source === undefined) throw new GuestError('TypeError', 'unknown script API');
+        return ctx.unwrapResult(ctx.evalCode(source, 'api.js', { type: 'global' }));
+      }
       case 'encode':
         return buffer(encodeUtf8(text(0)));
       case 'decode': {

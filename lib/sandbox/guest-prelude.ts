@@ -1,307 +1,248 @@
 // The JavaScript installed in every fresh QuickJS context before the user's script runs (SPEC §3 script API).
 //
-// It is a function expression the host calls once with its single host function and a random seed. Every
-// built-in it relies on is captured here, before user code runs, so a script that replaces
-// `JSON.stringify`, `Object.prototype.toJSON` or `Promise.prototype.then` can only change its own output,
-// never the host's protocol. It returns the host's internal entry points; none of them is reachable from
-// the script's global object.
+// The core is a function expression the host calls once with its single host function and a random seed.
+// Every built-in the host's protocol relies on is captured here, before user code runs, so a script that
+// replaces `JSON.stringify`, `Object.prototype.toJSON` or `Promise.prototype.then` can only change its own
+// output. The core returns the host's entry points; none of them is reachable from the script's globals.
 //
-// Host operations (`host(op, ...args)`): binary arguments arrive as a string (UTF-8) or an exact ArrayBuffer
+// Compiling JavaScript is the largest cost of a fresh context (about 0.2 ms per KB here), so the core is
+// small and the script API (console, TextEncoder/TextDecoder, atob/btoa, Deno, crypto) is compiled on first
+// use: each of those globals starts as an accessor that asks the host for its chunk, runs it with the
+// captured intrinsics and replaces itself with the result.
+//
+// Host operations (`host(op, ...args)`): binary arguments go as a string (UTF-8) or an exact ArrayBuffer
 // copy, binary results come back as an ArrayBuffer.
 import { scriptResultBodyMaxBytes } from '../limits.ts';
 
-export const guestPrelude = `(function (host, seed0, seed1, seed2, seed3) {
-  'use strict';
-  const G = globalThis;
-  const ObjectKeys = Object.keys;
-  const defineProperty = Object.defineProperty;
-  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
-  const getPrototypeOf = Object.getPrototypeOf;
-  const freeze = Object.freeze;
-  const objectToString = Object.prototype.toString;
-  const isArray = Array.isArray;
-  const stringify = JSON.stringify;
-  const parse = JSON.parse;
-  const apply = Reflect.apply;
-  const StringCtor = String;
-  const NumberIsInteger = Number.isInteger;
-  const U8 = Uint8Array;
-  const AB = ArrayBuffer;
-  const TypeErrorCtor = TypeError;
-  const RangeErrorCtor = RangeError;
-  const ErrorCtor = Error;
-  const isView = AB.isView;
-  const abSlice = AB.prototype.slice;
-  const abByteLength = getOwnPropertyDescriptor(AB.prototype, 'byteLength').get;
-  const TypedArrayProto = getPrototypeOf(U8.prototype);
-  const taBuffer = getOwnPropertyDescriptor(TypedArrayProto, 'buffer').get;
-  const taByteOffset = getOwnPropertyDescriptor(TypedArrayProto, 'byteOffset').get;
-  const taByteLength = getOwnPropertyDescriptor(TypedArrayProto, 'byteLength').get;
-  const taTag = getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
-  const taSet = TypedArrayProto.set;
-  const dvBuffer = getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
-  const dvByteOffset = getOwnPropertyDescriptor(DataView.prototype, 'byteOffset').get;
-  const dvByteLength = getOwnPropertyDescriptor(DataView.prototype, 'byteLength').get;
-  const InternalErrorProto = InternalError.prototype;
-  const bodyMaxBytes = ${scriptResultBodyMaxBytes};
-
-  function isArrayBuffer(value) {
-    try { apply(abByteLength, value, []); return true; } catch { return false; }
+export const guestCore = `(function (host, s0, s1, s2, s3) {
+'use strict';
+const O = Object, gopd = O.getOwnPropertyDescriptor, gpo = O.getPrototypeOf, dp = O.defineProperty;
+const U8 = Uint8Array, AB = ArrayBuffer, TA = gpo(U8.prototype), DV = DataView.prototype;
+const getter = (o, k) => gopd(o, k).get;
+const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Array.isArray,
+  stringify: JSON.stringify, parse: JSON.parse, apply: Reflect.apply, S: String, isInt: Number.isInteger,
+  U8, isView: AB.isView, abSlice: AB.prototype.slice, abLen: getter(AB.prototype, 'byteLength'),
+  taBuf: getter(TA, 'buffer'), taOff: getter(TA, 'byteOffset'), taLen: getter(TA, 'byteLength'),
+  taTag: getter(TA, Symbol.toStringTag), taSet: TA.set, dvBuf: getter(DV, 'buffer'),
+  dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
+  toStr: O.prototype.toString, indexOf: Array.prototype.indexOf };
+const apply = I.apply;
+const limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
+I.parts = (v) => apply(I.taTag, v, []) !== undefined
+  ? [apply(I.taBuf, v, []), apply(I.taOff, v, []), apply(I.taLen, v, [])]
+  : [apply(I.dvBuf, v, []), apply(I.dvOff, v, []), apply(I.dvLen, v, [])];
+// An exact copy of the bytes of a view or an ArrayBuffer, or null for anything else.
+I.bytesOf = (v) => {
+  if (v === null || typeof v !== 'object') return null;
+  if (I.isView(v)) { const p = I.parts(v); return apply(I.abSlice, p[0], [p[1], p[1] + p[2]]); }
+  try { apply(I.abLen, v, []); } catch { return null; }
+  return apply(I.abSlice, v, [0]);
+};
+// Math.random: QuickJS seeds it from the clock; xorshift128 from the host's CSPRNG instead, 53 bits a number.
+let x = s0 | 1, y = s1, z = s2, w = s3;
+const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
+dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
+const lazy = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
+const own = (name, value) => dp(I.G, name, { value, writable: true, configurable: true });
+for (let i = 0; i < lazy.length; i++) {
+  const name = lazy[i];
+  dp(I.G, name, { configurable: true,
+    get() { const made = apply(host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
+    set(value) { own(name, value); } });
+}
+const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
+const awaitValue = async (value) => await value;
+const describe = (e) => {
+  if (e !== null && typeof e === 'object') {
+    let n, m;
+    try { n = e.name; m = e.message; } catch { return '[unreadable error]'; }
+    if (typeof m === 'string' && m !== '') return m;
+    if (typeof n === 'string' && n !== '') return n;
   }
-  function viewParts(view) {
-    if (apply(taTag, view, []) !== undefined) {
-      return [apply(taBuffer, view, []), apply(taByteOffset, view, []), apply(taByteLength, view, [])];
+  try { return I.S(e); } catch { return apply(I.toStr, e, []); }
+};
+// The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
+const errorKind = (e) => {
+  if (e === null || typeof e !== 'object') return '';
+  try {
+    if (apply(I.indexOf, limitProtos, [gpo(e)]) < 0) return '';
+    const m = e.message;
+    return m === 'out of memory' ? 'memory' : m === 'stack overflow' ? 'stack' : '';
+  } catch { return ''; }
+};
+const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
+const invalid = (reason) => ['invalid', undefined, null, 'none', undefined, reason];
+const max = ${scriptResultBodyMaxBytes};
+// [kind, statusCode, headers as a JSON list of name, value, ..., bodyKind, body, reason]: checked on the host.
+const finish = (r) => {
+  if (r === undefined || r === null) return ['ok', undefined, null, 'none', undefined, ''];
+  if (typeof r !== 'object') return invalid('expected an object with statusCode, headers and body, got ' + a(r));
+  let status = r.statusCode;
+  if (status === null) status = undefined;
+  if (status !== undefined && typeof status !== 'number') return invalid('statusCode must be a number, got ' + a(status));
+  const h = r.headers;
+  let headers = null;
+  if (h !== undefined && h !== null) {
+    if (typeof h !== 'object' || I.isArray(h) || I.isView(h)) return invalid('headers must be an object of name to string, got ' + a(h));
+    const names = I.keys(h);
+    let list = '';
+    for (let i = 0; i < names.length; i++) {
+      const v = h[names[i]];
+      if (typeof v !== 'string') return invalid('header ' + I.stringify(names[i]) + ' must be a string, got ' + a(v));
+      list += (i > 0 ? ',' : '') + I.stringify(names[i]) + ',' + I.stringify(v);
     }
-    return [apply(dvBuffer, view, []), apply(dvByteOffset, view, []), apply(dvByteLength, view, [])];
+    headers = '[' + list + ']';
   }
-  // An exact copy of the bytes of a view or buffer, or null when the value is neither.
-  function bytesOf(value) {
-    if (value !== null && typeof value === 'object') {
-      if (isView(value)) {
-        const parts = viewParts(value);
-        return apply(abSlice, parts[0], [parts[1], parts[1] + parts[2]]);
-      }
-      if (isArrayBuffer(value)) return apply(abSlice, value, [0]);
+  const b = r.body;
+  if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
+  if (typeof b === 'string') return ['ok', status, headers, 'text', b, ''];
+  const bytes = I.bytesOf(b);
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? invalid('the body is larger than ' + max + ' bytes') : ['ok', status, headers, 'bytes', bytes, ''];
+  if (I.isArray(b)) {
+    const n = b.length;
+    let all = n <= max;
+    for (let i = 0; all && i < n; i++) { const v = b[i]; all = typeof v === 'number' && I.isInt(v) && v >= 0 && v <= 255; }
+    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', status, headers, 'bytes', apply(I.taBuf, out, []), '']; }
+  }
+  if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
+  let json;
+  try { json = I.stringify(b); } catch (e) {
+    if (errorKind(e) !== '') throw e;
+    return invalid('the body cannot be converted to JSON: ' + describe(e));
+  }
+  return typeof json === 'string' ? ['ok', status, headers, 'text', json, ''] : invalid('the body has no JSON form');
+};
+return O.freeze([setContext, awaitValue, finish, describe, errorKind]);
+})`;
+
+/** The script API, compiled on first use. Each chunk returns the globals it defines. */
+export const guestChunks: Record<string, string> = {
+  console: `(function (I) {
+'use strict';
+const show = (v) => {
+  if (typeof v === 'string') return v;
+  try {
+    if (v !== null && typeof v === 'object') {
+      if (v instanceof I.Error) return I.S(v.name) + ': ' + I.S(v.message);
+      const text = I.stringify(v);
+      if (typeof text === 'string') return text;
     }
-    return null;
-  }
-  function stringOrBytes(value, what) {
-    if (typeof value === 'string') return value;
-    const bytes = bytesOf(value);
-    if (bytes === null) throw new TypeErrorCtor(what + ' must be a string, a Uint8Array or an ArrayBuffer');
-    return bytes;
-  }
-  function define(target, name, value) {
-    defineProperty(target, name, { value, writable: true, enumerable: false, configurable: true });
-  }
-  function typeName(value) {
-    if (value === null) return 'null';
-    if (isArray(value)) return 'an array';
-    const t = typeof value;
-    return (t === 'object' || t === 'undefined' ? 'an ' : 'a ') + t;
-  }
-
-  // Math.random: QuickJS seeds it from the clock, so contexts made close together repeat values.
-  // xorshift128 seeded from the host's CSPRNG, 53 random bits per number.
-  let s0 = seed0 | 1, s1 = seed1, s2 = seed2, s3 = seed3;
-  function next32() {
-    const t = s0 ^ (s0 << 11);
-    s0 = s1; s1 = s2; s2 = s3;
-    s3 = (s3 ^ (s3 >>> 19) ^ t ^ (t >>> 8)) | 0;
-    return s3 >>> 0;
-  }
-  define(Math, 'random', function random() {
-    return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
-  });
-
-  // console: formatted here, capped and kept by the host.
-  function show(value) {
-    if (typeof value === 'string') return value;
-    try {
-      if (value !== null && typeof value === 'object') {
-        if (value instanceof ErrorCtor) return StringCtor(value.name) + ': ' + StringCtor(value.message);
-        const text = stringify(value);
-        if (typeof text === 'string') return text;
-      }
-      if (typeof value === 'function') return '[Function ' + (value.name || 'anonymous') + ']';
-      return StringCtor(value);
-    } catch {
-      return apply(objectToString, value, []);
+    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
+    return I.S(v);
+  } catch { return I.apply(I.toStr, v, []); }
+};
+const console = {};
+const make = (level) => function (...args) {
+  let line = '';
+  for (let i = 0; i < args.length; i++) line += (i > 0 ? ' ' : '') + show(args[i]);
+  I.host('log', level, line);
+};
+const methods = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'log', trace: 'log' };
+const names = I.keys(methods);
+for (let i = 0; i < names.length; i++) I.dp(console, names[i], { value: make(methods[names[i]]), writable: true, configurable: true });
+return { __proto__: null, console };
+})`,
+  text: `(function (I) {
+'use strict';
+const labels = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
+class TextEncoder {
+  get encoding() { return 'utf-8'; }
+  encode(input = '') { return new I.U8(I.host('encode', I.S(input))); }
+}
+class TextDecoder {
+  #fatal; #ignoreBOM;
+  constructor(label = 'utf-8', options = {}) {
+    if (I.apply(I.indexOf, labels, [I.S(label).trim().toLowerCase()]) < 0) {
+      throw new I.RangeError('The encoding "' + I.S(label) + '" is not supported (only UTF-8)');
     }
+    this.#fatal = !!(options && options.fatal);
+    this.#ignoreBOM = !!(options && options.ignoreBOM);
   }
-  const consoleObject = {};
-  const levels = ['log', 'info', 'warn', 'error', 'debug'];
-  for (let i = 0; i < levels.length; i++) {
-    const level = levels[i] === 'debug' ? 'log' : levels[i];
-    define(consoleObject, levels[i], function (...args) {
-      let line = '';
-      for (let j = 0; j < args.length; j++) line += (j > 0 ? ' ' : '') + show(args[j]);
-      host('log', level, line);
-    });
-  }
-  define(G, 'console', consoleObject);
-
-  function encode(text) {
-    return new U8(host('encode', StringCtor(text)));
-  }
-  function decode(input, fatal, ignoreBOM) {
+  get encoding() { return 'utf-8'; }
+  get fatal() { return this.#fatal; }
+  get ignoreBOM() { return this.#ignoreBOM; }
+  decode(input) {
     if (input === undefined) return '';
-    const bytes = bytesOf(input);
-    if (bytes === null) throw new TypeErrorCtor('The input must be an ArrayBuffer or an ArrayBufferView');
-    return host('decode', bytes, fatal, ignoreBOM);
+    const bytes = I.bytesOf(input);
+    if (bytes === null) throw new I.TypeError('The input must be an ArrayBuffer or an ArrayBufferView');
+    return I.host('decode', bytes, this.#fatal, this.#ignoreBOM);
   }
-
-  class TextEncoder {
-    get encoding() { return 'utf-8'; }
-    encode(input = '') { return encode(input); }
+}
+return { __proto__: null, TextEncoder, TextDecoder };
+})`,
+  base64: `(function (I) {
+'use strict';
+function atob(data) {
+  if (arguments.length === 0) throw new I.TypeError('atob needs 1 argument');
+  return I.host('atob', I.S(data));
+}
+function btoa(data) {
+  if (arguments.length === 0) throw new I.TypeError('btoa needs 1 argument');
+  return I.host('btoa', I.S(data));
+}
+return { __proto__: null, atob, btoa };
+})`,
+  Deno: `(function (I) {
+'use strict';
+const core = {
+  encode(text) { return new I.U8(I.host('encode', I.S(text))); },
+  decode(bytes) {
+    const copy = I.bytesOf(bytes);
+    if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
+    return I.host('decode', copy, false, false);
+  },
+};
+return { __proto__: null, Deno: { core } };
+})`,
+  crypto: `(function (I) {
+'use strict';
+const bytes = (v, what) => {
+  if (typeof v === 'string') return v;
+  const copy = I.bytesOf(v);
+  if (copy === null) throw new I.TypeError(what + ' must be a string, a Uint8Array or an ArrayBuffer');
+  return copy;
+};
+const algorithm = (name) => {
+  const n = I.S(name).toLowerCase().replace('-', '');
+  if (n !== 'sha1' && n !== 'sha256' && n !== 'sha512') {
+    throw new I.TypeError('Unsupported algorithm "' + I.S(name) + '" (use sha1, sha256 or sha512)');
   }
-  const utf8Labels = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
-  class TextDecoder {
-    #fatal;
-    #ignoreBOM;
-    constructor(label = 'utf-8', options = {}) {
-      const normalized = StringCtor(label).trim().toLowerCase();
-      if (utf8Labels.indexOf(normalized) < 0) {
-        throw new RangeErrorCtor('The encoding "' + StringCtor(label) + '" is not supported (only UTF-8)');
-      }
-      this.#fatal = !!(options && options.fatal);
-      this.#ignoreBOM = !!(options && options.ignoreBOM);
-    }
-    get encoding() { return 'utf-8'; }
-    get fatal() { return this.#fatal; }
-    get ignoreBOM() { return this.#ignoreBOM; }
-    decode(input) { return decode(input, this.#fatal, this.#ignoreBOM); }
-  }
-  define(G, 'TextEncoder', TextEncoder);
-  define(G, 'TextDecoder', TextDecoder);
-
-  define(G, 'atob', function atob(data) {
-    if (arguments.length === 0) throw new TypeErrorCtor("atob requires 1 argument");
-    return host('atob', StringCtor(data));
-  });
-  define(G, 'btoa', function btoa(data) {
-    if (arguments.length === 0) throw new TypeErrorCtor("btoa requires 1 argument");
-    return host('btoa', StringCtor(data));
-  });
-
-  const core = {};
-  define(core, 'encode', function (text) { return encode(text); });
-  define(core, 'decode', function (bytes) { return decode(bytes, false, false); });
-  const Deno = {};
-  define(Deno, 'core', core);
-  define(G, 'Deno', Deno);
-
-  function algorithm(name) {
-    const normalized = StringCtor(name).toLowerCase().replace('-', '');
-    if (normalized !== 'sha1' && normalized !== 'sha256' && normalized !== 'sha512') {
-      throw new TypeErrorCtor('Unsupported algorithm "' + StringCtor(name) + '" (use sha1, sha256 or sha512)');
-    }
-    return normalized;
-  }
-  const cryptoObject = {};
-  define(cryptoObject, 'hmac', function hmac(alg, key, data) {
-    return new U8(host('hmac', algorithm(alg), stringOrBytes(key, 'key'), stringOrBytes(data, 'data')));
-  });
-  define(cryptoObject, 'digest', function digest(alg, data) {
-    return new U8(host('digest', algorithm(alg), stringOrBytes(data, 'data')));
-  });
-  define(cryptoObject, 'timingSafeEqual', function timingSafeEqual(a, b) {
-    const left = new U8(typeof a === 'string' ? host('encode', a) : stringOrBytes(a, 'a'));
-    const right = new U8(typeof b === 'string' ? host('encode', b) : stringOrBytes(b, 'b'));
+  return n;
+};
+const crypto = {
+  hmac(alg, key, data) { return new I.U8(I.host('hmac', algorithm(alg), bytes(key, 'key'), bytes(data, 'data'))); },
+  digest(alg, data) { return new I.U8(I.host('digest', algorithm(alg), bytes(data, 'data'))); },
+  timingSafeEqual(a, b) {
+    const left = new I.U8(typeof a === 'string' ? I.host('encode', a) : bytes(a, 'a'));
+    const right = new I.U8(typeof b === 'string' ? I.host('encode', b) : bytes(b, 'b'));
     if (left.length !== right.length) return false;
     let diff = 0;
     for (let i = 0; i < left.length; i++) diff |= left[i] ^ right[i];
     return diff === 0;
-  });
-  define(cryptoObject, 'randomUUID', function randomUUID() { return host('uuid'); });
-  define(cryptoObject, 'getRandomValues', function getRandomValues(array) {
-    const tag = array !== null && typeof array === 'object' && isView(array) ? apply(taTag, array, []) : undefined;
+  },
+  randomUUID() { return I.host('uuid'); },
+  getRandomValues(array) {
+    const tag = array !== null && typeof array === 'object' && I.isView(array) ? I.apply(I.taTag, array, []) : undefined;
     if (tag === undefined || tag === 'Float32Array' || tag === 'Float64Array') {
-      throw new TypeErrorCtor('getRandomValues needs an integer typed array');
+      throw new I.TypeError('getRandomValues needs an integer typed array');
     }
-    const parts = viewParts(array);
-    if (parts[2] > 65536) throw new RangeErrorCtor('getRandomValues: at most 65536 bytes at a time');
-    apply(taSet, new U8(parts[0], parts[1], parts[2]), [new U8(host('random', parts[2]))]);
+    const p = I.parts(array);
+    if (p[2] > 65536) throw new I.RangeError('getRandomValues fills at most 65536 bytes at a time');
+    I.apply(I.taSet, new I.U8(p[0], p[1], p[2]), [new I.U8(I.host('random', p[2]))]);
     return array;
-  });
-  define(G, 'crypto', cryptoObject);
+  },
+};
+return { __proto__: null, crypto };
+})`,
+};
 
-  // The host's entry points.
-  function setContext(json, body) {
-    const context = parse(json);
-    context.body = new U8(body);
-    define(G, 'context', context);
-  }
-  async function awaitValue(value) {
-    return await value;
-  }
-  function describeError(error) {
-    if (error !== null && typeof error === 'object') {
-      let name;
-      let message;
-      try { name = error.name; message = error.message; } catch { return '[unreadable error]'; }
-      if (typeof message === 'string' && message !== '') return message;
-      if (typeof name === 'string' && name !== '') return name;
-    }
-    try { return StringCtor(error); } catch { return apply(objectToString, error, []); }
-  }
-  // Errors QuickJS raises itself when a limit is hit (the parsers report stack overflow as a SyntaxError).
-  const limitErrorProtos = [InternalErrorProto, SyntaxError.prototype, RangeError.prototype];
-  function errorKind(error) {
-    if (error === null || typeof error !== 'object') return '';
-    try {
-      if (limitErrorProtos.indexOf(getPrototypeOf(error)) < 0) return '';
-      const message = error.message;
-      return message === 'out of memory' ? 'memory' : message === 'stack overflow' ? 'stack' : '';
-    } catch {
-      return '';
-    }
-  }
-  function invalid(reason) {
-    return ['invalid', undefined, null, 'none', undefined, reason];
-  }
-  // [kind, statusCode, headers JSON, bodyKind, body, reason]: read by the host, validated there.
-  function finish(result) {
-    if (result === undefined || result === null) return ['ok', undefined, null, 'none', undefined, ''];
-    if (typeof result !== 'object') {
-      return invalid('expected an object with statusCode, headers and body, got ' + typeName(result));
-    }
-    let statusCode = result.statusCode;
-    if (statusCode === null) statusCode = undefined;
-    if (statusCode !== undefined && typeof statusCode !== 'number') {
-      return invalid('statusCode must be a number, got ' + typeName(statusCode));
-    }
-    const headers = result.headers;
-    let headersJson = null;
-    if (headers !== undefined && headers !== null) {
-      if (typeof headers !== 'object' || isArray(headers) || isView(headers)) {
-        return invalid('headers must be an object of name to string, got ' + typeName(headers));
-      }
-      const names = ObjectKeys(headers);
-      let pairs = '';
-      for (let i = 0; i < names.length; i++) {
-        const name = names[i];
-        const value = headers[name];
-        if (typeof value !== 'string') {
-          return invalid('header "' + name + '" must be a string, got ' + typeName(value));
-        }
-        pairs += (i > 0 ? ',' : '') + stringify(name) + ',' + stringify(value);
-      }
-      headersJson = '[' + pairs + ']';
-    }
-    const body = result.body;
-    if (body === undefined || body === null) return ['ok', statusCode, headersJson, 'none', undefined, ''];
-    if (typeof body === 'string') return ['ok', statusCode, headersJson, 'text', body, ''];
-    const bytes = bytesOf(body);
-    if (bytes !== null) {
-      if (apply(abByteLength, bytes, []) > bodyMaxBytes) return invalid('the body is larger than ' + bodyMaxBytes + ' bytes');
-      return ['ok', statusCode, headersJson, 'bytes', bytes, ''];
-    }
-    if (isArray(body)) {
-      const length = body.length;
-      let allBytes = length <= bodyMaxBytes;
-      for (let i = 0; allBytes && i < length; i++) {
-        const value = body[i];
-        allBytes = typeof value === 'number' && NumberIsInteger(value) && value >= 0 && value <= 255;
-      }
-      if (allBytes) {
-        const out = new U8(length);
-        for (let i = 0; i < length; i++) out[i] = body[i];
-        return ['ok', statusCode, headersJson, 'bytes', apply(taBuffer, out, []), ''];
-      }
-    }
-    if (typeof body === 'function' || typeof body === 'symbol' || typeof body === 'bigint') {
-      return invalid('the body is ' + typeName(body) + ', which has no JSON form');
-    }
-    let json;
-    try {
-      json = stringify(body);
-    } catch (error) {
-      if (errorKind(error) !== '') throw error;
-      return invalid('the body cannot be converted to JSON: ' + describeError(error));
-    }
-    if (typeof json !== 'string') return invalid('the body has no JSON form');
-    return ['ok', statusCode, headersJson, 'text', json, ''];
-  }
-  return freeze([setContext, awaitValue, finish, describeError, errorKind]);
-})`;
+/** Which chunk defines each lazily installed global. */
+export const chunkOfGlobal: Record<string, string> = {
+  console: 'console',
+  TextEncoder: 'text',
+  TextDecoder: 'text',
+  atob: 'base64',
+  btoa: 'base64',
+  Deno: 'Deno',
+  crypto: 'crypto',
+};

@@ -24,8 +24,7 @@ async function handle(request: WorkerRequest): Promise<void> {
   const ownsBuffer =
     body !== undefined && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
   port?.postMessage(answer, ownsBuffer ? [body.buffer as ArrayBuffer] : []);
-  // While idle, make the next runtime and context.
   setImmediate(() => {
-    void engine.prepareIdle(request.limits.memoryBytes);
+    void engine.idle(request.limits.memoryBytes);
   });
 }

@@ -1,6 +1,6 @@
 // Every failure class of SANDBOX-NOTES.md: each script gets its SPEC §3 answer, and the next benign script works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type ScriptExecution } from '../../lib/sandbox/index.ts';
+import { createSandbox, type ScriptExecution, type ScriptRun } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';
 
 const sandbox = createSandbox();
@@ -12,12 +12,13 @@ const deadlineMs = 200;
 /** The SPEC's promise: a script is stopped within its deadline plus this much. */
 const stopMarginMs = 250;
 
-async function runThenBenign(script: string, memoryBytes?: number): Promise<ScriptExecution> {
+async function runThenBenign(
+  script: string,
+  limits: ScriptRun['limits'] = { deadlineMs },
+): Promise<ScriptExecution> {
   const started = performance.now();
-  const execution = await sandbox.run(
-    scriptRun(script, { limits: { deadlineMs, ...(memoryBytes ? { memoryBytes } : {}) } }),
-  );
-  expect(performance.now() - started).toBeLessThan(deadlineMs + stopMarginMs);
+  const execution = await sandbox.run(scriptRun(script, { limits }));
+  expect(performance.now() - started).toBeLessThan((limits?.deadlineMs ?? deadlineMs) + stopMarginMs);
   const benign = await sandbox.run(
     scriptRun('(async () => ({ statusCode: 200, body: { after: context.method } }))()'),
   );
@@ -86,7 +87,7 @@ describe('a script that runs out of memory', () => {
     ],
   ])('answers 500 for %s', async (_name, script) => {
     expectFailure(
-      await runThenBenign(script, limit),
+      await runThenBenign(script, { memoryBytes: limit, deadlineMs: 5_000 }),
       'memory',
       500,
       `Script exceeded memory limit (${limit} bytes).`,
@@ -137,7 +138,12 @@ describe('a script that overflows the stack', () => {
       'let a = []; for (let i = 0; i < 100_000; i++) a = [a]; String(a)',
     ],
   ])('answers 500 for %s', async (_name, script) => {
-    expectFailure(await runThenBenign(script), 'stack', 500, 'Script exceeded stack limit.');
+    expectFailure(
+      await runThenBenign(script, { deadlineMs: 5_000 }),
+      'stack',
+      500,
+      'Script exceeded stack limit.',
+    );
   });
 });
 

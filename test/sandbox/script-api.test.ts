@@ -335,3 +335,17 @@ describe('the host', () => {
     expect(body).not.toMatch(/node_modules|\/work\/|file:/);
   });
 });
+
+describe('the script API globals', () => {
+  it('can be read, replaced and deleted like ordinary globals', async () => {
+    expect(
+      await answer(
+        "const before = [typeof console.log, typeof TextEncoder, 'crypto' in globalThis]; crypto = 1; delete globalThis.btoa; ({ body: [...before, crypto, typeof btoa] })",
+      ),
+    ).toBe('["function","function",true,1,"undefined"]');
+  });
+
+  it('ran the whole suite without rebuilding the sandbox', () => {
+    expect(sandbox.stats().recycles).toEqual({});
+  });
+});

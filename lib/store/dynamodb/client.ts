@@ -18,7 +18,9 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
   const local = options.endpoint !== undefined;
   const client = new DynamoDBClient({
     ...(local ? { endpoint: options.endpoint } : {}),
-    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
+    // operator commands reach the region of the operator's profile; a local store needs some region.
+    region: options.region ?? process.env.AWS_REGION ?? (local ? 'us-east-1' : undefined),
     ...(local && !process.env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

@@ -1,0 +1,173 @@
+// `npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...`
+// (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
+import {
+  createSandbox,
+  type ScriptContext,
+  type ScriptExecution,
+  type ScriptLimits,
+} from '../lib/sandbox/index.ts';
+import { memoryMinBytes } from '../lib/sandbox/limits.ts';
+import { contextOf, describeIssues, tryRequestSchema } from './try/request.ts';
+
+const usage =
+  'usage: npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...';
+const repeatMax = 100_000;
+
+class UsageError extends Error {}
+
+interface Options {
+  files: string[];
+  context: ScriptContext;
+  limits: ScriptLimits;
+  repeat: number;
+}
+
+function integerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read ${what} ${file}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`,
+    );
+  }
+}
+
+function parseOptions(args: string[]): Options {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: Record<string, { type: 'string' }>; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        request: { type: 'string' },
+        'deadline-ms': { type: 'string' },
+        'memory-bytes': { type: 'string' },
+        repeat: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad option');
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError(`no script file given; ${usage}`);
+  let context = contextOf(tryRequestSchema.parse({}));
+  if (values.request !== undefined) {
+    const source = readText(values.request, 'request file');
+    let json: unknown;
+    try {
+      json = JSON.parse(source);
+    } catch (error) {
+      throw new UsageError(`request file ${values.request} is not JSON: ${(error as Error).message}`);
+    }
+    const request = tryRequestSchema.safeParse(json);
+    if (!request.success)
+      throw new UsageError(`request file ${values.request}: ${describeIssues(request.error)}`);
+    context = contextOf(request.data);
+  }
+  return {
+    files: positionals,
+    context,
+    repeat: integerOption('repeat', values.repeat, 1, 1, repeatMax),
+    limits: {
+      deadlineMs: integerOption(
+        'deadline-ms',
+        values['deadline-ms'],
+        defaultScriptLimits.deadlineMs,
+        1,
+        deploymentCaps.deadlineMs,
+      ),
+      memoryBytes: integerOption(
+        'memory-bytes',
+        values['memory-bytes'],
+        defaultScriptLimits.memoryBytes,
+        memoryMinBytes,
+        deploymentCaps.memoryBytes,
+      ),
+      stackBytes: defaultScriptLimits.stackBytes,
+    },
+  };
+}
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? 0;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+function line(file: string, execution: ScriptExecution, durations: number[] | undefined): string {
+  const fields: Record<string, unknown> = {
+    script: file,
+    outcome: execution.outcome,
+    statusCode: execution.statusCode,
+    headers: execution.headers,
+    bodyBase64: Buffer.from(execution.body).toString('base64'),
+    console: execution.console,
+    durationMs: round(execution.durationMs),
+    memoryBytes: execution.memoryBytes,
+  };
+  if (durations) {
+    const sorted = [...durations].sort((a, b) => a - b);
+    fields.p50Ms = round(percentile(sorted, 0.5));
+    fields.p99Ms = round(percentile(sorted, 0.99));
+  }
+  return JSON.stringify(fields);
+}
+
+async function main(args: string[]): Promise<number> {
+  let options: Options;
+  let scripts: string[];
+  try {
+    options = parseOptions(args);
+    scripts = options.files.map((file) => readText(file, 'script file'));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`try: ${error.message}\n`);
+    return 2;
+  }
+  const sandbox = createSandbox();
+  try {
+    for (const [index, file] of options.files.entries()) {
+      const run = {
+        script: scripts[index] as string,
+        context: options.context,
+        defaults: { statusCode: 200, headers: [], body: new Uint8Array() },
+        limits: options.limits,
+      };
+      const durations: number[] = [];
+      let execution = await sandbox.run(run);
+      durations.push(execution.durationMs);
+      for (let i = 1; i < options.repeat; i++) {
+        execution = await sandbox.run(run);
+        durations.push(execution.durationMs);
+      }
+      process.stdout.write(`${line(file, execution, options.repeat > 1 ? durations : undefined)}\n`);
+    }
+  } finally {
+    await sandbox.close();
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,7 @@
-// One QuickJS execution at a time, inside a sandbox worker: a fresh runtime and context per execution,
-// the compiled WebAssembly reused, memory capped in bytes by the WebAssembly memory itself.
+// One QuickJS execution at a time, inside a sandbox worker: every execution starts from a fresh runtime and
+// context (one made per module, then written back from a snapshot of the module's memory after each
+// execution: see heap-snapshot.ts), the compiled WebAssembly reused, memory capped in bytes by the
+// WebAssembly memory itself.
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import {
   type CustomizeVariantOptions,
@@ -12,7 +14,8 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
-import { chunkOfGlobal, guestChunks, guestCore } from './guest-prelude.ts';
+import { chunkOfGlobal, guestChunks, guestCore, lazyGlobals } from './guest-prelude.ts';
+import { HeapSnapshot } from './heap-snapshot.ts';
 import {
   atob,
   btoa,
@@ -56,7 +59,13 @@ interface Slot {
   memoryBytes: number;
   qjs: QuickJSWASMModule;
   memory: WebAssembly.Memory;
+  /** The one runtime and context of this module, put back to its snapshot after every execution. */
   prepared: Prepared | undefined;
+  snapshot: HeapSnapshot | undefined;
+  /** An execution (or a syntax check) ran since the snapshot was last written back; the break it left. */
+  dirtyEnd: number | undefined;
+  firstChunk: number;
+  ballast: { start: number; end: number } | undefined;
   /** The heap asked for more memory than the limit allows since the last execution started. */
   exhausted: boolean;
 }
@@ -80,21 +89,19 @@ type Fault = { outcome: ScriptOutcome; message?: string };
 
 export class Engine {
   private readonly slots = new Map<number, Slot>();
-  private pendingDispose: { prepared: Prepared; slot: Slot } | undefined;
-  private pendingRecycle: RecycleReason | undefined;
 
   constructor(private readonly wasmModule: WebAssembly.Module) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
     const started = performance.now();
-    this.freePrevious();
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
-    const prepared = slot.prepared ?? this.prepare(slot);
-    slot.prepared = undefined;
-    const { runtime, ctx, guest, state } = prepared;
+    const prepared = this.fresh(slot);
+    const { runtime, state } = prepared;
     slot.exhausted = false;
     state.deadline = Date.now() + limits.deadlineMs;
+    state.interrupted = false;
+    state.console = new ConsoleCapture();
     runtime.setMaxStackSize(limits.stackBytes);
 
     let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
@@ -117,18 +124,17 @@ export class Engine {
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
     if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
       answer = { outcome: 'memory' };
-    const memoryBytes = this.memoryInUse(runtime, ctx);
-    let recycled = this.pendingRecycle;
-    this.pendingRecycle = undefined;
+    const heapUse = (slot.snapshot as HeapSnapshot).use();
+    slot.dirtyEnd = heapUse.endBytes;
+    const memoryBytes = heapUse.inUseBytes - (slot.ballast ? slot.ballast.end - slot.ballast.start : 0);
+    let recycled: RecycleReason | undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
-      // After out-of-memory QuickJS may abort while freeing; the whole module goes instead.
+      // After out-of-memory QuickJS's own bookkeeping may be inconsistent; the whole module goes instead.
       recycled = 'memory';
       this.drop(slot);
     } else if (slot.memory.buffer.byteLength > highWaterMarkBytes) {
       recycled = 'high-water-mark';
       this.drop(slot);
-    } else {
-      this.pendingDispose = { prepared, slot };
     }
     return {
       id: request.id,
@@ -140,9 +146,8 @@ export class Engine {
     };
   }
 
-  /** After the answer has gone: free the execution's runtime and make the next one while idle. */
+  /** After the answer has gone: put the module back to its snapshot while idle. */
   async idle(memoryBytes: number): Promise<void> {
-    this.freePrevious();
     try {
       await this.prepareIdle(memoryBytes);
     } catch {
@@ -151,34 +156,39 @@ export class Engine {
     }
   }
 
-  /**
-   * Frees the previous execution's runtime. QuickJS can abort here (a known case after allocations in
-   * promise jobs); the module is then rebuilt and the rebuild reported with the next execution.
-   */
-  private freePrevious(): void {
-    const pending = this.pendingDispose;
-    if (!pending) return;
-    this.pendingDispose = undefined;
-    if (!this.dispose(pending.prepared)) {
-      this.drop(pending.slot);
-      this.pendingRecycle = 'corrupted';
-    }
-  }
-
   /** Compile only: never runs the script. */
   async checkSyntax(script: string): Promise<SyntaxCheck> {
-    this.freePrevious();
     const slot = await this.slotFor(defaultScriptLimits.memoryBytes);
-    const prepared = slot.prepared ?? this.prepare(slot);
-    slot.prepared = prepared;
+    const prepared = this.fresh(slot);
     const fault = checkScript(prepared.ctx, script);
+    slot.dirtyEnd = (slot.snapshot as HeapSnapshot).use().endBytes;
     return fault ? { ok: false, message: fault.message, line: fault.line } : { ok: true };
   }
 
-  /** Make the next fresh runtime and context while idle, so the next request does not pay for it. */
+  /** Make the runtime and context (first time) or write the snapshot back, so the next request does not pay for it. */
   async prepareIdle(memoryBytes: number): Promise<void> {
-    const slot = await this.slotFor(memoryBytes);
-    if (!slot.prepared) slot.prepared = this.prepare(slot);
+    this.fresh(await this.slotFor(memoryBytes));
+  }
+
+  /**
+   * The slot's runtime and context as they were right after they were made: made and snapshotted on first use
+   * (with every lazily compiled part of the script API compiled, so no execution compiles it again), written
+   * back from the snapshot after an execution.
+   */
+  private fresh(slot: Slot): Prepared {
+    if (!slot.prepared || !slot.snapshot) {
+      const prepared = this.prepare(slot);
+      prepared.ctx.evalCode(lazyGlobals.join(';'), 'warm.js', { type: 'global' }).dispose();
+      slot.prepared = prepared;
+      slot.snapshot = new HeapSnapshot(slot.memory, slot.firstChunk, slot.ballast);
+      slot.dirtyEnd = undefined;
+      return prepared;
+    }
+    if (slot.dirtyEnd !== undefined) {
+      slot.snapshot.restore(slot.dirtyEnd);
+      slot.dirtyEnd = undefined;
+    }
+    return slot.prepared;
   }
 
   private execute(
@@ -189,9 +199,12 @@ export class Engine {
     const { body, ...rest } = request.context ?? emptyContext;
     const json = ctx.newString(JSON.stringify(rest));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
-    const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer);
+    const seeds = random(16);
+    const seedHandles = [0, 1, 2, 3].map((i) => ctx.newNumber(seeds.readInt32LE(i * 4)));
+    const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer, ...seedHandles);
     json.dispose();
     bodyBuffer.dispose();
+    for (const handle of seedHandles) handle.dispose();
     if (installed.error) {
       const fault = this.classify(prepared, installed.error, 'error');
       installed.error.dispose();
@@ -313,28 +326,6 @@ export class Engine {
     };
   }
 
-  private memoryInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
-    try {
-      return runtime
-        .computeMemoryUsage()
-        .consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
-    } catch {
-      return 0;
-    }
-  }
-
-  /** False when QuickJS aborted while freeing (known after out-of-memory in promise jobs): the module is done. */
-  private dispose(prepared: Prepared): boolean {
-    try {
-      for (const handle of Object.values(prepared.guest)) handle.dispose();
-      prepared.ctx.dispose();
-      prepared.runtime.dispose();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   private drop(slot: Slot): void {
     this.slots.delete(slot.memoryBytes);
   }
@@ -402,6 +393,10 @@ export class Engine {
       qjs: undefined as unknown as QuickJSWASMModule,
       memory,
       prepared: undefined,
+      snapshot: undefined,
+      dirtyEnd: undefined,
+      firstChunk: heapStart - 8,
+      ballast: undefined,
       exhausted: false,
     };
     // Emscripten grows the memory through this method; a refusal is how we know the limit was reached.
@@ -417,7 +412,10 @@ export class Engine {
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
     const ballastBytes = initialMemoryBytes - (heapStart + heapBytes);
-    if (ballastBytes > 0) heap._malloc(ballastBytes);
+    if (ballastBytes > 0) {
+      const start = heap._malloc(ballastBytes);
+      slot.ballast = { start, end: start + ballastBytes };
+    }
     return slot;
   }
 

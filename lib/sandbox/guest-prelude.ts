@@ -14,6 +14,9 @@
 // copy, binary results come back as an ArrayBuffer.
 import { scriptResultBodyMaxBytes } from '../limits.ts';
 
+/** Globals of the script API that are compiled on first use. */
+export const lazyGlobals = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
+
 export const guestCore = `(function (host, s0, s1, s2, s3) {
 'use strict';
 const O = Object, gopd = O.getOwnPropertyDescriptor, gpo = O.getPrototypeOf, dp = O.defineProperty;
@@ -42,7 +45,7 @@ I.bytesOf = (v) => {
 let x = s0 | 1, y = s1, z = s2, w = s3;
 const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
 dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
-const lazy = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
+const lazy = ${JSON.stringify(lazyGlobals)};
 const own = (name, value) => dp(I.G, name, { value, writable: true, configurable: true });
 for (let i = 0; i < lazy.length; i++) {
   const name = lazy[i];
@@ -50,7 +53,8 @@ for (let i = 0; i < lazy.length; i++) {
     get() { const made = apply(host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
     set(value) { own(name, value); } });
 }
-const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
+// Also reseeds Math.random: the host may start every execution from one snapshot of this context.
+const setContext = (json, body, a, b, c, d) => { x = a | 1; y = b; z = c; w = d; const o = I.parse(json); o.body = new U8(body); own('context', o); };
 const awaitValue = async (value) => await value;
 const describe = (e) => {
   if (e !== null && typeof e === 'object') {

@@ -59,6 +59,20 @@ describe('state between executions', () => {
     expect(text(execution.body)).toBe('clean');
   });
 
+  it('gives every execution its own Math.random sequence', async () => {
+    const bodies = new Set<string>();
+    for (let i = 0; i < 3; i++) bodies.add(await bodyOf('({ body: String(Math.random()) })'));
+    expect(bodies.size).toBe(3);
+  });
+
+  it('reports the memory a script keeps at its end, not what an earlier execution kept', async () => {
+    const small = await sandbox.run(scriptRun('null'));
+    const large = await sandbox.run(scriptRun("globalThis.kept = 'x'.repeat(2 * 1024 * 1024); null"));
+    const after = await sandbox.run(scriptRun('null'));
+    expect(large.memoryBytes - small.memoryBytes).toBeGreaterThan(1024 * 1024);
+    expect(after.memoryBytes).toBe(small.memoryBytes);
+  });
+
   it('does not keep anything after a fault', async () => {
     await sandbox.run(scriptRun("globalThis.afterFault = 1; throw new Error('x')"));
     expect(await bodyOf('({ body: typeof afterFault })')).toBe('undefined');

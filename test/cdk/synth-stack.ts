@@ -1,25 +1,16 @@
-// Builds the stack for tests: fixture entries, and no bundling unless a test asks for it.
-import path from 'node:path';
+// Builds the stack for tests: the real handlers, and no bundling unless a test asks for it.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type StackSettings, settingsFromContext } from '../../cdk/settings.ts';
-import { type BundleEntries, WebhookRespondersStack } from '../../cdk/stack.ts';
+import { type BundleEntries, defaultBundleEntries, WebhookRespondersStack } from '../../cdk/stack.ts';
 import type { TableSchema } from '../../cdk/table-schema.ts';
-
-const fixtures = path.join(import.meta.dirname, 'fixtures');
-
-export const fixtureEntries: BundleEntries = {
-  webhook: path.join(fixtures, 'handler.ts'),
-  management: path.join(fixtures, 'handler.ts'),
-  sandboxWorker: path.join(fixtures, 'worker.ts'),
-};
 
 export interface TestStackOptions {
   readonly context?: Record<string, unknown>;
   readonly bundle?: boolean;
   readonly outdir?: string;
   readonly tableSchema?: TableSchema;
-  /** The modules to bundle; the fixtures unless given. */
+  /** The modules to bundle; the real handlers (cdk/stack.ts `defaultBundleEntries`) unless given. */
   readonly entries?: BundleEntries;
   /** CDK's own CloudFormation schema check: right for the app, but 4 s of loading per test process. */
   readonly cloudFormationValidation?: boolean;
@@ -37,7 +28,7 @@ export function buildTestStack(options: TestStackOptions = {}): { app: App; stac
   const settings: StackSettings = settingsFromContext((key) => app.node.tryGetContext(key));
   const stack = new WebhookRespondersStack(app, settings.stackName, {
     settings,
-    entries: options.entries ?? fixtureEntries,
+    entries: options.entries ?? defaultBundleEntries,
     ...(options.tableSchema === undefined ? {} : { tableSchema: options.tableSchema }),
   });
   return { app, stack };

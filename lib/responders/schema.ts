@@ -18,6 +18,7 @@ import {
   staticBodyMaxBytes,
 } from '../limits.ts';
 import { scriptOutcomes } from '../metrics/names.ts';
+import { namespacePattern, reservedNamespace } from './namespace.ts';
 
 export const httpMethods = [
   'ANY',
@@ -48,10 +49,12 @@ const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
 export const namespaceSchema = z
   .string()
   .regex(
-    new RegExp(`^[a-z0-9-]{${namespaceMinChars},${namespaceMaxChars}}$`),
+    namespacePattern,
     `namespace: must be ${namespaceMinChars} to ${namespaceMaxChars} characters of a-z, 0-9 and -`,
   )
-  .refine((value) => value !== 'api', { message: 'namespace: "api" is reserved for the management API' });
+  .refine((value) => value !== reservedNamespace, {
+    message: `namespace: "${reservedNamespace}" is reserved for the management API`,
+  });
 
 export const locationSchema = z.strictObject(
   {

@@ -11,8 +11,9 @@ import {
   type RequestFacts,
 } from '../metrics/request-metrics.ts';
 import type { DefinitionCache } from '../responders/definition-cache.ts';
+import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
-import { namespaceSchema, type Responder, type TrackedRequest } from '../responders/schema.ts';
+import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import type { ScriptExecution, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
@@ -51,7 +52,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   const log = deps.logger ?? defaultLogger;
   const facts: RequestFacts = { requestId: request.requestId, namespace: request.namespace };
   try {
-    if (!namespaceSchema.safeParse(request.namespace).success) {
+    if (!isNamespace(request.namespace)) {
       facts.notFound = true;
       return textResponse(404, notFoundText);
     }

@@ -6,13 +6,13 @@ import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { metrics } from '../lib/metrics/powertools.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { createWebhookRuntime, storeSettingsFromEnv } from '../lib/webhook/runtime.ts';
-import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
+import { warmUpSandbox, warmUpStore } from '../lib/webhook/warm-up.ts';
 
 // One execution at a time per Lambda environment (one request per environment), so one sandbox worker.
 const sandbox = createSandbox({ poolSize: 1 });
 const runtime = createWebhookRuntime({ ...storeSettingsFromEnv(), sandbox });
 const handleEvent = createApiGatewayHandler(runtime.deps);
-await warmUpSandbox(sandbox, 1);
+await Promise.all([warmUpSandbox(sandbox, 1), warmUpStore(runtime.definitions)]);
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   // Emits the ColdStart metric once per environment (Powertools tracks the first call itself).

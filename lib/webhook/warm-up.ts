@@ -1,6 +1,8 @@
 // The first execution in a sandbox worker pays for starting the worker and compiling QuickJS (about a second
 // in development, where the worker loads TypeScript). Paying it while the process starts keeps it off the
 // first webhook caller's clock; in Lambda this runs in the INIT phase.
+import type { DefinitionCache } from '../responders/definition-cache.ts';
+import { reservedNamespace } from '../responders/namespace.ts';
 import type { ScriptRunner } from './handle-webhook.ts';
 
 export async function warmUpSandbox(sandbox: ScriptRunner, workers: number): Promise<void> {
@@ -19,4 +21,17 @@ export async function warmUpSandbox(sandbox: ScriptRunner, workers: number): Pro
       defaults: { statusCode: 200, headers: [], body: new Uint8Array(0) },
     });
   await Promise.all(Array.from({ length: workers }, run));
+}
+
+/**
+ * The AWS SDK's first request builds its serializers and opens the connection (about 100 ms of CPU in a cold
+ * process). One Query for the reserved namespace, which never holds responders and which the webhook path never
+ * looks up, pays for that while the sandbox warms up. A failure is left to the first request to report.
+ */
+export async function warmUpStore(definitions: Pick<DefinitionCache, 'lookup'>): Promise<void> {
+  try {
+    await definitions.lookup(reservedNamespace);
+  } catch {
+    // The first webhook request meets the same fault and answers 503.
+  }
 }

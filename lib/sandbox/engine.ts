@@ -31,7 +31,7 @@ import {
 } from './host-ops.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { checkResult } from './result-check.ts';
-import { checkScript, evaluateScript } from './script-source.ts';
+import { checkScript, compileScriptFunction, evaluateScript } from './script-source.ts';
 import type { ConsoleLevel, RecycleReason, ScriptOutcome, SyntaxCheck } from './types.ts';
 
 // The package's default export is this variant; its CommonJS typings hide that from NodeNext resolution.
@@ -49,6 +49,8 @@ const runtimeBaselineBytes = 1024 * 1024;
 const highWaterMarkBytes = initialMemoryBytes + 16 * 1024 * 1024;
 /** Modules kept per worker, one per distinct memory limit in use. */
 const maxModules = 4;
+/** Scripts kept compiled per module, each in a snapshot of its own (~0.4 MB each). */
+const maxCompiledScripts = 8;
 
 interface EmscriptenHeap {
   _malloc(bytes: number): number;
@@ -59,10 +61,18 @@ interface Slot {
   memoryBytes: number;
   qjs: QuickJSWASMModule;
   memory: WebAssembly.Memory;
-  /** The one runtime and context of this module, put back to its snapshot after every execution. */
+  /** The one runtime and context of this module, put back to a snapshot after every execution. */
   prepared: Prepared | undefined;
+  /** Right after the runtime, the context and the script API were made. */
   snapshot: HeapSnapshot | undefined;
-  /** An execution (or a syntax check) ran since the snapshot was last written back; the break it left. */
+  /**
+   * The same with one script compiled as a function, not run (most recently used last): a script that runs
+   * again is not compiled again. `undefined` for a script that only compiles as a program.
+   */
+  compiled: Map<string, CompiledScript | undefined>;
+  /** The snapshot the memory was last put back to. */
+  at: HeapSnapshot | undefined;
+  /** Something ran since then; the highest break it left. */
   dirtyEnd: number | undefined;
   firstChunk: number;
   ballast: { start: number; end: number } | undefined;
@@ -87,6 +97,12 @@ interface Prepared {
 
 type Fault = { outcome: ScriptOutcome; message?: string };
 
+interface CompiledScript {
+  snapshot: HeapSnapshot;
+  /** Lives in the snapshot's memory: valid whenever that snapshot has been put back. */
+  run: QuickJSHandle;
+}
+
 export class Engine {
   private readonly slots = new Map<number, Slot>();
 
@@ -96,7 +112,7 @@ export class Engine {
     const started = performance.now();
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
-    const prepared = this.fresh(slot);
+    const { prepared, compiled } = this.fresh(slot, request.script);
     const { runtime, state } = prepared;
     slot.exhausted = false;
     state.deadline = Date.now() + limits.deadlineMs;
@@ -106,7 +122,7 @@ export class Engine {
 
     let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
     try {
-      answer = this.execute(prepared, request);
+      answer = this.execute(prepared, request, compiled);
     } catch {
       // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
       this.drop(slot);
@@ -125,7 +141,7 @@ export class Engine {
     if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
       answer = { outcome: 'memory' };
     const heapUse = (slot.snapshot as HeapSnapshot).use();
-    slot.dirtyEnd = heapUse.endBytes;
+    slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, heapUse.endBytes);
     const memoryBytes = heapUse.inUseBytes - (slot.ballast ? slot.ballast.end - slot.ballast.start : 0);
     let recycled: RecycleReason | undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
@@ -159,41 +175,69 @@ export class Engine {
   /** Compile only: never runs the script. */
   async checkSyntax(script: string): Promise<SyntaxCheck> {
     const slot = await this.slotFor(defaultScriptLimits.memoryBytes);
-    const prepared = this.fresh(slot);
+    const { prepared } = this.fresh(slot);
     const fault = checkScript(prepared.ctx, script);
-    slot.dirtyEnd = (slot.snapshot as HeapSnapshot).use().endBytes;
+    slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, (slot.snapshot as HeapSnapshot).use().endBytes);
     return fault ? { ok: false, message: fault.message, line: fault.line } : { ok: true };
   }
 
-  /** Make the runtime and context (first time) or write the snapshot back, so the next request does not pay for it. */
+  /** Make the runtime and context (first time) or write the last snapshot back, so the next request does not pay for it. */
   async prepareIdle(memoryBytes: number): Promise<void> {
-    this.fresh(await this.slotFor(memoryBytes));
+    const slot = await this.slotFor(memoryBytes);
+    if (!slot.prepared) this.fresh(slot);
+    else if (slot.at) this.restore(slot, slot.at);
   }
 
   /**
    * The slot's runtime and context as they were right after they were made: made and snapshotted on first use
    * (with every lazily compiled part of the script API compiled, so no execution compiles it again), written
-   * back from the snapshot after an execution.
+   * back from a snapshot after an execution. With a script: its compiled form, from its own snapshot, made on
+   * its first run (compiling runs nothing of the script).
    */
-  private fresh(slot: Slot): Prepared {
+  private fresh(slot: Slot, script?: string): { prepared: Prepared; compiled: QuickJSHandle | undefined } {
     if (!slot.prepared || !slot.snapshot) {
       const prepared = this.prepare(slot);
       prepared.ctx.evalCode(lazyGlobals.join(';'), 'warm.js', { type: 'global' }).dispose();
       slot.prepared = prepared;
-      slot.snapshot = new HeapSnapshot(slot.memory, slot.firstChunk, slot.ballast);
-      slot.dirtyEnd = undefined;
-      return prepared;
-    }
-    if (slot.dirtyEnd !== undefined) {
-      slot.snapshot.restore(slot.dirtyEnd);
+      slot.snapshot = HeapSnapshot.take(slot.memory, slot.firstChunk, slot.ballast);
+      slot.at = slot.snapshot;
       slot.dirtyEnd = undefined;
     }
-    return slot.prepared;
+    const prepared = slot.prepared;
+    if (script === undefined) {
+      this.restore(slot, slot.snapshot);
+      return { prepared, compiled: undefined };
+    }
+    if (slot.compiled.has(script)) {
+      const known = slot.compiled.get(script);
+      slot.compiled.delete(script);
+      slot.compiled.set(script, known);
+      this.restore(slot, known?.snapshot ?? slot.snapshot);
+      return { prepared, compiled: known?.run };
+    }
+    this.restore(slot, slot.snapshot);
+    const run = compileScriptFunction(prepared.ctx, script);
+    const known = run ? { snapshot: slot.snapshot.takeAnother(), run } : undefined;
+    if (known) slot.at = known.snapshot;
+    else slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, slot.snapshot.use().endBytes);
+    slot.compiled.set(script, known);
+    while (slot.compiled.size > maxCompiledScripts) {
+      slot.compiled.delete(slot.compiled.keys().next().value as string);
+    }
+    return { prepared, compiled: run };
+  }
+
+  private restore(slot: Slot, target: HeapSnapshot): void {
+    if (slot.at === target && slot.dirtyEnd === undefined) return;
+    target.restore(Math.max(slot.dirtyEnd ?? 0, slot.at?.breakBytes ?? 0));
+    slot.at = target;
+    slot.dirtyEnd = undefined;
   }
 
   private execute(
     prepared: Prepared,
     request: WorkerRequest,
+    compiled: QuickJSHandle | undefined,
   ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyContext;
@@ -212,6 +256,19 @@ export class Engine {
     }
     installed.value.dispose();
 
+    if (compiled) {
+      const called = ctx.callFunction(compiled, ctx.undefined);
+      if (called.error) {
+        const fault = this.classify(prepared, called.error, 'error');
+        called.error.dispose();
+        return fault;
+      }
+      try {
+        return this.settle(prepared, called.value);
+      } finally {
+        called.value.dispose();
+      }
+    }
     const evaluated = evaluateScript(ctx, request.script);
     if (evaluated.kind === 'syntax')
       return { outcome: 'syntax', message: evaluated.message, line: evaluated.line };
@@ -394,6 +451,8 @@ export class Engine {
       memory,
       prepared: undefined,
       snapshot: undefined,
+      compiled: new Map(),
+      at: undefined,
       dirtyEnd: undefined,
       firstChunk: heapStart - 8,
       ballast: undefined,

@@ -24,30 +24,50 @@ export interface HeapUse {
   endBytes: number;
 }
 
+type Skip = { start: number; end: number };
+
 export class HeapSnapshot {
   private readonly ranges: Range[];
-  private readonly breakBytes: number;
+  /** The heap's break when the snapshot was taken. */
+  readonly breakBytes: number;
 
   /**
    * @param firstChunk address of dlmalloc's first chunk header (the first `malloc` result minus 8)
    * @param ballast a region allocated once and never written, left out of the copy
    */
-  constructor(
-    private readonly memory: WebAssembly.Memory,
-    private readonly firstChunk: number,
+  static take(
+    memory: WebAssembly.Memory,
+    firstChunk: number,
     ballast?: { start: number; end: number },
-  ) {
-    this.breakBytes = this.use().endBytes;
+  ): HeapSnapshot {
     const skips = [untouchedStack(memory, firstChunk)];
     if (ballast) skips.push({ start: alignUp(ballast.start + 64), end: alignDown(ballast.end - 64) });
+    return new HeapSnapshot(
+      memory,
+      firstChunk,
+      skips.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start),
+    );
+  }
+
+  private constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly firstChunk: number,
+    private readonly skips: Skip[],
+  ) {
+    this.breakBytes = this.use().endBytes;
     const view = new Uint8Array(memory.buffer);
     this.ranges = [];
     let from = 0;
-    for (const skip of skips.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start)) {
+    for (const skip of skips) {
       if (skip.start > from) this.ranges.push({ start: from, bytes: view.slice(from, skip.start) });
       from = Math.max(from, skip.end);
     }
     this.ranges.push({ start: from, bytes: view.slice(from, this.breakBytes) });
+  }
+
+  /** A snapshot of the memory as it is now, leaving out what this one leaves out. */
+  takeAnother(): HeapSnapshot {
+    return new HeapSnapshot(this.memory, this.firstChunk, this.skips);
   }
 
   /** Walks dlmalloc's chunks from the first to the break. */
@@ -67,7 +87,7 @@ export class HeapSnapshot {
     }
   }
 
-  /** Back to the state the snapshot was taken in; `dirtyEnd` is the break the execution left. */
+  /** Back to the state the snapshot was taken in; `dirtyEnd` is the highest break since then. */
   restore(dirtyEnd: number): void {
     const view = new Uint8Array(this.memory.buffer);
     if (dirtyEnd > this.breakBytes) view.fill(0, this.breakBytes, Math.min(dirtyEnd + 64, view.length));

@@ -12,10 +12,26 @@ const wrapperSuffix = '\n)))()';
 /** Lines the wrapper adds before the script's first line. */
 const wrapperLineOffset = 1;
 
-export function wrapScript(script: string): string {
+function expressionOf(script: string): string {
   const trimmed = script.trimEnd();
-  const expression = trimmed.endsWith(';') ? trimmed.slice(0, -1) : script;
-  return wrapperPrefix + expression + wrapperSuffix;
+  return trimmed.endsWith(';') ? trimmed.slice(0, -1) : script;
+}
+
+export function wrapScript(script: string): string {
+  return wrapperPrefix + expressionOf(script) + wrapperSuffix;
+}
+
+/**
+ * The wrapped script as a function that runs it when called (an arrow: no `this`, `arguments` or `new.target`
+ * of its own, so the script means what it means in the wrapper above, with its lines in the same places).
+ * Evaluating this runs nothing of the script; undefined when it does not compile in this form.
+ */
+export function compileScriptFunction(ctx: QuickJSContext, script: string): QuickJSHandle | undefined {
+  const source = `(() => ${wrapperPrefix}${expressionOf(script)}${wrapperSuffix})`;
+  const compiled = ctx.evalCode(source, scriptFileName, { type: 'global' });
+  if (!compiled.error) return compiled.value;
+  compiled.error.dispose();
+  return undefined;
 }
 
 export interface SyntaxFault {

@@ -59,6 +59,21 @@ describe('state between executions', () => {
     expect(text(execution.body)).toBe('clean');
   });
 
+  it('starts the same script from a clean state every time it runs', async () => {
+    const counter =
+      '(async () => { globalThis.n = (globalThis.n ?? 0) + 1; Object.prototype.seen = true; return { body: String(n) }; })()';
+    expect([await bodyOf(counter), await bodyOf(counter), await bodyOf(counter)]).toEqual(['1', '1', '1']);
+    expect(await bodyOf('({ body: String(({}).seen) })')).toBe('undefined');
+  });
+
+  it('keeps each of many different scripts apart, also when one comes back after the others', async () => {
+    const script = (i: number) =>
+      `(async () => { globalThis.mark = ${i}; return { body: String(${i} * 2) }; })()`;
+    for (let i = 0; i < 12; i++) expect(await bodyOf(script(i))).toBe(String(i * 2));
+    expect(await bodyOf(script(0))).toBe('0');
+    expect(await bodyOf('({ body: typeof mark })')).toBe('undefined');
+  });
+
   it('gives every execution its own Math.random sequence', async () => {
     const bodies = new Set<string>();
     for (let i = 0; i < 3; i++) bodies.add(await bodyOf('({ body: String(Math.random()) })'));

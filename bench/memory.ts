@@ -15,7 +15,7 @@ const mix: Array<{ every: number; kind: string; run: Partial<ScriptRun> }> = [
     every: 1000,
     kind: 'memory bomb (2 MiB limit)',
     run: {
-      script: "(async () => { let s = 'x'; for (;;) s += s; })()",
+      script: '(async () => { const kept = []; for (;;) kept.push(new Array(4096).fill(7)); })()',
       limits: { memoryBytes: 2 * 2 ** 20 },
     },
   },

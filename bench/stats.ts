@@ -1,11 +1,18 @@
-// Percentiles and a printable row for the runtime benchmarks.
+// Shared by the runtime benchmarks: one measured case, and the section shape bench/run.ts prints and saves.
 
-export interface BenchRow {
-  name: string;
+/** A type alias, not an interface, so that it fits bench/run.ts's `Record<string, string | number>` rows. */
+export type BenchRow = {
+  case: string;
   requests: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
+  'req/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+};
+
+export interface RuntimeBenchSection {
+  title: string;
+  rows: BenchRow[];
+  notes: string[];
 }
 
 export function percentile(sortedMs: readonly number[], fraction: number): number {
@@ -14,12 +21,18 @@ export function percentile(sortedMs: readonly number[], fraction: number): numbe
   return sortedMs[Math.max(0, index)] ?? 0;
 }
 
-export function formatRows(rows: readonly BenchRow[]): string {
-  const lines = ['| case | requests | req/s | p50 ms | p99 ms |', '|---|---:|---:|---:|---:|'];
-  for (const row of rows) {
-    lines.push(
-      `| ${row.name} | ${row.requests} | ${Math.round(row.requestsPerSecond)} | ${row.p50Ms.toFixed(2)} | ${row.p99Ms.toFixed(2)} |`,
-    );
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function formatSection(section: RuntimeBenchSection): string {
+  const lines = [
+    `# ${section.title}`,
+    '',
+    '| case | requests | req/s | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const row of section.rows) {
+    lines.push(`| ${row.case} | ${row.requests} | ${row['req/s']} | ${row['p50 ms']} | ${row['p99 ms']} |`);
   }
+  lines.push('', ...section.notes.map((note) => `- ${note}`));
   return lines.join('\n');
 }

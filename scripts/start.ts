@@ -5,6 +5,18 @@ import { applyLambdaLikeEnv } from '../lib/local/lambda-env.ts';
 applyLambdaLikeEnv(process.env);
 const { startLocal } = await import('../lib/local/start.ts');
 
+// dynalite reports a DATA_DIR it cannot open (LevelDB holds a lock while another process uses it) by throwing
+// from inside its request handler; say what that means instead of a stack trace into dynalite.
+process.on('uncaughtException', (error) => {
+  const locked = error.message === 'Database is closed' && process.env.DATA_DIR;
+  process.stderr.write(
+    locked
+      ? `npm start: cannot open DATA_DIR ${process.env.DATA_DIR}: is another npm start using it?\n`
+      : `npm start: ${error.stack ?? error.message}\n`,
+  );
+  process.exit(1);
+});
+
 let app: Awaited<ReturnType<typeof startLocal>>;
 try {
   app = await startLocal();

@@ -1,0 +1,137 @@
+// The `try` command line (SPEC §7), run as a user runs it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'try-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function tryScripts(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/try.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  const lines = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+  return { status: result.status, lines, stderr: result.stderr };
+}
+
+describe('try', () => {
+  it('prints one JSON line per script, failures included, and exits 0', () => {
+    const ok = file(
+      'ok.js',
+      "(async () => ({ statusCode: 201, headers: { 'x-a': '1' }, body: 'hi ' + context.method }))();\n",
+    );
+    const loop = file('loop.js', 'while (true) {}');
+    const { status, lines } = tryScripts('--deadline-ms', '200', ok, loop);
+    expect(status).toBe(0);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      script: ok,
+      outcome: 'ok',
+      statusCode: 201,
+      headers: [['x-a', '1']],
+      console: [],
+    });
+    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe('hi GET');
+    expect(typeof lines[0].durationMs).toBe('number');
+    expect(typeof lines[0].memoryBytes).toBe('number');
+    expect(lines[1]).toMatchObject({ script: loop, outcome: 'timeout', statusCode: 504 });
+  });
+
+  it('answers 200 with an empty body for a script that keeps the defaults', () => {
+    const { lines } = tryScripts(file('keep.js', "console.log('kept'); undefined"));
+    expect(lines[0]).toMatchObject({ outcome: 'ok', statusCode: 200, headers: [], bodyBase64: '' });
+    expect(lines[0].console).toEqual([{ level: 'log', message: 'kept' }]);
+  });
+
+  it('runs the script against the request file', () => {
+    const request = file(
+      'request.json',
+      JSON.stringify({
+        method: 'post',
+        path: '/hooks/a',
+        rawQuery: 'x=1&x=2',
+        headers: { 'X-Token': 'abc' },
+        bodyBase64: Buffer.from('{"n":41}').toString('base64'),
+        clientAddress: '198.51.100.1:4000',
+      }),
+    );
+    const script = file(
+      'echo.js',
+      '({ body: { m: context.method, p: context.path, x: context.query.x, t: context.headers["x-token"], n: JSON.parse(new TextDecoder().decode(context.body)).n + 1, c: context.clientAddress } })',
+    );
+    const { lines } = tryScripts('--request', request, script);
+    expect(JSON.parse(Buffer.from(lines[0].bodyBase64, 'base64').toString())).toEqual({
+      m: 'POST',
+      p: '/hooks/a',
+      x: '2',
+      t: 'abc',
+      n: 42,
+      c: '198.51.100.1:4000',
+    });
+  });
+
+  it('applies the memory limit it is given', () => {
+    const { lines } = tryScripts(
+      '--memory-bytes',
+      String(2 * 1024 * 1024),
+      file('big.js', "'x'.repeat(8 * 1024 * 1024).length"),
+    );
+    expect(lines[0]).toMatchObject({ outcome: 'memory', statusCode: 500 });
+    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe(
+      'Script exceeded memory limit (2097152 bytes).',
+    );
+  });
+
+  it('adds p50 and p99 with --repeat', () => {
+    const { lines } = tryScripts('--repeat', '20', file('fast.js', '({ body: 1 })'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0].p50Ms).toBeGreaterThan(0);
+    expect(lines[0].p99Ms).toBeGreaterThanOrEqual(lines[0].p50Ms);
+  });
+
+  it.each([
+    [
+      'a missing script file',
+      [join(dir, 'missing.js')],
+      /cannot read script file .*missing\.js: no such file/,
+    ],
+    ['no script file', [], /no script file given/],
+    ['an unknown option', ['--fast', 'x.js'], /Unknown option '--fast'/],
+    [
+      'a deadline that is not a number',
+      ['--deadline-ms', 'soon', 'x.js'],
+      /--deadline-ms must be an integer from 1 to 25000/,
+    ],
+    [
+      'a memory limit over the cap',
+      ['--memory-bytes', String(2 ** 30), 'x.js'],
+      /--memory-bytes must be an integer/,
+    ],
+    ['a request file that is not JSON', ['--request', 'REQ_NOT_JSON', 'x.js'], /is not JSON/],
+    ['a request with a bad field', ['--request', 'REQ_BAD_FIELD', 'x.js'], /path: /],
+  ])('exits 2 with one line on stderr for %s', (_name, args, message) => {
+    const notJson = file('not.json', '{ nope');
+    const badField = file('bad.json', JSON.stringify({ path: 'no-slash' }));
+    const script = file('x.js', 'null');
+    const resolved = (args as string[]).map((arg) =>
+      arg === 'REQ_NOT_JSON' ? notJson : arg === 'REQ_BAD_FIELD' ? badField : arg === 'x.js' ? script : arg,
+    );
+    const { status, lines, stderr } = tryScripts(...resolved);
+    expect(status).toBe(2);
+    expect(lines).toEqual([]);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -174,6 +174,32 @@ describe('management API: responders', () => {
     await create(draft('/old-place', { name: 'successor' }));
   });
 
+  it('moves a responder with no moment where both routes or neither answer, as seen by traffic during the move', async () => {
+    const created = await create(draft('/swing-a'));
+    // Each probe tells which definition it saw: the old one (a answers, b does not) or the new one.
+    const seen: Array<'old' | 'new'> = [];
+    let moving = true;
+    const probe = async (path: '/swing-a' | '/swing-b') => {
+      const answered = (await publicGet(path)).status === 200;
+      seen.push(answered === (path === '/swing-a') ? 'old' : 'new');
+    };
+    const probing = (async () => {
+      while (moving) for (const path of ['/swing-a', '/swing-b'] as const) await probe(path);
+      for (const path of ['/swing-a', '/swing-b'] as const) await probe(path);
+    })();
+    await publicGet('/swing-a');
+    const moved = await call(server, 'PUT', `/api/responders/${created.id}`, {
+      key,
+      json: { ...draft('/swing-b'), version: 1 },
+    });
+    moving = false;
+    await probing;
+    expect(moved.status).toBe(200);
+    const firstNew = seen.indexOf('new');
+    expect(firstNew).toBeGreaterThan(0);
+    expect(seen.slice(firstNew)).not.toContain('old');
+  });
+
   it('refuses to move a responder onto a taken route with 409 and leaves both as they were', async () => {
     const taken = await create(draft('/taken'));
     const mover = await create(draft('/mover'));

@@ -1,18 +1,17 @@
-// Through HTTP: the real local server (scripts/start.ts, its own process, EMF written to its stdout as in
-// Lambda) under autocannon with 32 connections, a cached static responder vs a cached script responder.
-// Run: npx tsx bench/http.ts [seconds per case, default 10]
+// `npm run bench -- webhook-http`: the real local server (scripts/start.ts in its own process, EMF written to
+// its stdout as in Lambda) under autocannon with 32 connections, a cached static vs a cached script responder.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { benchResponders } from './handler.ts';
-import { type BenchRow, formatSection, type RuntimeBenchSection, round } from './stats.ts';
+import type { BenchSection } from './section.ts';
 
-export const httpConnections = 32;
+const httpConnections = 32;
+const secondsPerCase = 10;
 
-export async function benchHttp(secondsPerCase = 10): Promise<RuntimeBenchSection> {
+export async function benchHttp(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-http-'));
   const file = join(dir, 'responders.json');
   writeFileSync(file, JSON.stringify({ namespace: 'bench', responders: benchResponders }));
@@ -43,7 +42,13 @@ export async function benchHttp(secondsPerCase = 10): Promise<RuntimeBenchSectio
       child.stdout?.on('data', onData);
       child.on('exit', () => reject(new Error(`the local server exited: ${head}`)));
     });
-    const rows: BenchRow[] = [];
+    const rows: Array<{
+      case: string;
+      requests: number;
+      'req/s': number;
+      'p50 ms': number;
+      'p99 ms': number;
+    }> = [];
     for (const path of ['/bench/static', '/bench/script']) {
       const url = `${base}${path}?name=bench`;
       await autocannon({ url, connections: httpConnections, duration: 1 }); // warm-up
@@ -67,15 +72,11 @@ export async function benchHttp(secondsPerCase = 10): Promise<RuntimeBenchSectio
       notes: [
         `autocannon in this process, ${httpConnections} connections, ${secondsPerCase} s per case after 1 s of warm-up, against \`scripts/start.ts\` in its own process (EMF records written to its stdout, one sandbox worker per CPU).`,
         'The load generator shares the machine with the server: on 2 cores it takes about one of them.',
-        `Script throughput is ${round(ratio * 100, 0)} % of static (target >= 50 %); script p99 ${scriptRow?.['p99 ms']} ms (target <= 25 ms).`,
+        `Script throughput is ${Math.round(ratio * 100)} % of static (target >= 50 %); script p99 ${scriptRow?.['p99 ms']} ms (target <= 25 ms).`,
       ],
     };
   } finally {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(formatSection(await benchHttp(Number(process.argv[2] ?? 10))));
 }

@@ -1,5 +1,6 @@
 // `npm run bench -- webhook-handler`: the webhook handler called in process (no HTTP), a cached static
 // responder vs a cached script responder, one request at a time, against dynalite.
+import { availableParallelism, loadavg } from 'node:os';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
@@ -31,6 +32,7 @@ export const benchResponders = [
 const secondsPerCase = 5;
 
 export async function benchHandler(): Promise<BenchSection> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const dynamo = await startLocalDynamo();
   const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
   const sandbox = createSandbox({ poolSize: 1 });
@@ -77,7 +79,7 @@ export async function benchHandler(): Promise<BenchSection> {
       title: 'Webhook handler in process',
       rows,
       notes: [
-        `The API Gateway handler called directly with a v2 event, one request at a time, ${secondsPerCase} s per case after 200 warm-up requests.`,
+        `The API Gateway handler called directly with a v2 event, one request at a time, ${secondsPerCase} s per case after 200 warm-up requests. Load average (1 min) at the start: ${loadAtStart.toFixed(1)} on ${availableParallelism()} cores.`,
         'Definitions cached (no DynamoDB call per request); each EMF record is built by Powertools but its stdout write is dropped; one sandbox worker.',
         "Script: `(async () => ({ body: { hello: context.query.name ?? 'anonymous' } }))();` (a fresh QuickJS runtime per request).",
       ],

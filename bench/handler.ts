@@ -1,6 +1,6 @@
-// The webhook handler called in process (no HTTP): a cached static responder vs a cached script responder,
-// one request at a time, against dynalite. Run: npx tsx bench/handler.ts [seconds per case, default 5]
-import { pathToFileURL } from 'node:url';
+// `npm run bench -- webhook-handler`: the webhook handler called in process (no HTTP), a cached static
+// responder vs a cached script responder, one request at a time, against dynalite.
+import { availableParallelism, loadavg } from 'node:os';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
@@ -9,7 +9,7 @@ import { createSandbox } from '../lib/sandbox/index.ts';
 import { createStores } from '../lib/store/index.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
-import { type BenchRow, formatSection, percentile, type RuntimeBenchSection, round } from './stats.ts';
+import { type BenchSection, ms, percentiles } from './section.ts';
 
 export const benchResponders = [
   {
@@ -29,7 +29,10 @@ export const benchResponders = [
   },
 ].map((input) => responderCreateSchema.parse(input));
 
-export async function benchHandler(secondsPerCase = 5): Promise<RuntimeBenchSection> {
+const secondsPerCase = 5;
+
+export async function benchHandler(): Promise<BenchSection> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const dynamo = await startLocalDynamo();
   const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
   const sandbox = createSandbox({ poolSize: 1 });
@@ -41,7 +44,7 @@ export async function benchHandler(secondsPerCase = 5): Promise<RuntimeBenchSect
       history: stores.history,
       sandbox,
     });
-    const rows: BenchRow[] = [];
+    const rows: BenchSection['rows'] = [];
     for (const path of ['/bench/static', '/bench/script']) {
       const event = apiGatewayEvent({ method: 'GET', rawPath: path, rawQueryString: 'name=bench' });
       const latencies: number[] = [];
@@ -63,20 +66,20 @@ export async function benchHandler(secondsPerCase = 5): Promise<RuntimeBenchSect
       } finally {
         process.stdout.write = write;
       }
-      latencies.sort((a, b) => a - b);
+      const { p50, p99 } = percentiles(latencies);
       rows.push({
         case: `cached ${path.slice('/bench/'.length)} responder`,
         requests: latencies.length,
         'req/s': Math.round(latencies.length / elapsedS),
-        'p50 ms': round(percentile(latencies, 0.5), 3),
-        'p99 ms': round(percentile(latencies, 0.99), 3),
+        'p50 ms': ms(p50),
+        'p99 ms': ms(p99),
       });
     }
     return {
       title: 'Webhook handler in process',
       rows,
       notes: [
-        `The API Gateway handler called directly with a v2 event, one request at a time, ${secondsPerCase} s per case after 200 warm-up requests.`,
+        `The API Gateway handler called directly with a v2 event, one request at a time, ${secondsPerCase} s per case after 200 warm-up requests. Load average (1 min) at the start: ${loadAtStart.toFixed(1)} on ${availableParallelism()} cores.`,
         'Definitions cached (no DynamoDB call per request); each EMF record is built by Powertools but its stdout write is dropped; one sandbox worker.',
         "Script: `(async () => ({ body: { hello: context.query.name ?? 'anonymous' } }))();` (a fresh QuickJS runtime per request).",
       ],
@@ -86,8 +89,4 @@ export async function benchHandler(secondsPerCase = 5): Promise<RuntimeBenchSect
     stores.clients.client.destroy();
     await dynamo.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(formatSection(await benchHandler(Number(process.argv[2] ?? 5))));
 }

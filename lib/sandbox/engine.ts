@@ -83,7 +83,13 @@ export class Engine {
   private pendingDispose: { prepared: Prepared; slot: Slot } | undefined;
   private pendingRecycle: RecycleReason | undefined;
 
-  constructor(private readonly wasmModule: WebAssembly.Module) {}
+  /**
+   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   */
+  constructor(
+    private readonly wasmModule: WebAssembly.Module,
+    private heapStartBytes?: number,
+  ) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
     const started = performance.now();
@@ -391,12 +397,15 @@ export class Engine {
    */
   private async newSlot(memoryBytes: number): Promise<Slot> {
     const heapBytes = memoryBytes + runtimeBaselineBytes;
-    const probeMemory = (maximumBytes: number) =>
-      new WebAssembly.Memory({ initial: initialMemoryBytes / pageBytes, maximum: maximumBytes / pageBytes });
-    // The heap starts after the module's static data and stack; find where, then size the memory.
-    const heapStart = await this.heapStart();
-    const neededBytes = Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes;
-    const memory = probeMemory(Math.max(initialMemoryBytes, neededBytes));
+    const heapStart = this.heapStartBytes ?? (await this.measureHeapStart());
+    const maximumBytes = Math.max(
+      initialMemoryBytes,
+      Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes,
+    );
+    const memory = new WebAssembly.Memory({
+      initial: initialMemoryBytes / pageBytes,
+      maximum: maximumBytes / pageBytes,
+    });
     const slot: Slot = {
       memoryBytes,
       qjs: undefined as unknown as QuickJSWASMModule,
@@ -416,9 +425,15 @@ export class Engine {
     };
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
-    const ballastBytes = initialMemoryBytes - (heapStart + heapBytes);
+    const ballastBytes = initialMemoryBytes - (this.firstAllocation(heap) + heapBytes);
     if (ballastBytes > 0) heap._malloc(ballastBytes);
     return slot;
+  }
+
+  private firstAllocation(heap: EmscriptenHeap): number {
+    const pointer = heap._malloc(16);
+    heap._free(pointer);
+    return pointer;
   }
 
   private newModule(memory: WebAssembly.Memory): Promise<QuickJSWASMModule> {
@@ -432,21 +447,14 @@ export class Engine {
     );
   }
 
-  private heapStartBytes: number | undefined;
-  private async heapStart(): Promise<number> {
-    if (this.heapStartBytes === undefined) {
-      const memory = new WebAssembly.Memory({
-        initial: initialMemoryBytes / pageBytes,
-        maximum: initialMemoryBytes / pageBytes,
-      });
-      const qjs = await newQuickJSWASMModuleFromVariant(
-        newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory }),
-      );
-      const heap = (qjs as unknown as { module: EmscriptenHeap }).module;
-      const pointer = heap._malloc(16);
-      heap._free(pointer);
-      this.heapStartBytes = pointer;
-    }
+  /** Without the stack top from the .wasm file, a trial module shows where allocations start. */
+  private async measureHeapStart(): Promise<number> {
+    const memory = new WebAssembly.Memory({
+      initial: initialMemoryBytes / pageBytes,
+      maximum: initialMemoryBytes / pageBytes,
+    });
+    const qjs = await this.newModule(memory);
+    this.heapStartBytes = this.firstAllocation((qjs as unknown as { module: EmscriptenHeap }).module);
     return this.heapStartBytes;
   }
 }

@@ -14,108 +14,7 @@
 // copy, binary results come back as an ArrayBuffer.
 import { scriptResultBodyMaxBytes } from '../limits.ts';
 
-export const guestCore = `(function (host, s0, s1, s2, s3) {
-'use strict';
-const O = Object, gopd = O.getOwnPropertyDescriptor, gpo = O.getPrototypeOf, dp = O.defineProperty;
-const U8 = Uint8Array, AB = ArrayBuffer, TA = gpo(U8.prototype), DV = DataView.prototype;
-const getter = (o, k) => gopd(o, k).get;
-const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Array.isArray,
-  stringify: JSON.stringify, parse: JSON.parse, apply: Reflect.apply, S: String, isInt: Number.isInteger,
-  U8, isView: AB.isView, abSlice: AB.prototype.slice, abLen: getter(AB.prototype, 'byteLength'),
-  taBuf: getter(TA, 'buffer'), taOff: getter(TA, 'byteOffset'), taLen: getter(TA, 'byteLength'),
-  taTag: getter(TA, Symbol.toStringTag), taSet: TA.set, dvBuf: getter(DV, 'buffer'),
-  dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
-  toStr: O.prototype.toString, indexOf: Array.prototype.indexOf };
-const apply = I.apply;
-const limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
-I.parts = (v) => apply(I.taTag, v, []) !== undefined
-  ? [apply(I.taBuf, v, []), apply(I.taOff, v, []), apply(I.taLen, v, [])]
-  : [apply(I.dvBuf, v, []), apply(I.dvOff, v, []), apply(I.dvLen, v, [])];
-// An exact copy of the bytes of a view or an ArrayBuffer, or null for anything else.
-I.bytesOf = (v) => {
-  if (v === null || typeof v !== 'object') return null;
-  if (I.isView(v)) { const p = I.parts(v); return apply(I.abSlice, p[0], [p[1], p[1] + p[2]]); }
-  try { apply(I.abLen, v, []); } catch { return null; }
-  return apply(I.abSlice, v, [0]);
-};
-// Math.random: QuickJS seeds it from the clock; xorshift128 from the host's CSPRNG instead, 53 bits a number.
-let x = s0 | 1, y = s1, z = s2, w = s3;
-const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
-dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
-const lazy = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
-const own = (name, value) => dp(I.G, name, { value, writable: true, configurable: true });
-for (let i = 0; i < lazy.length; i++) {
-  const name = lazy[i];
-  dp(I.G, name, { configurable: true,
-    get() { const made = apply(host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
-    set(value) { own(name, value); } });
-}
-const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
-const awaitValue = async (value) => await value;
-const describe = (e) => {
-  if (e !== null && typeof e === 'object') {
-    let n, m;
-    try { n = e.name; m = e.message; } catch { return '[unreadable error]'; }
-    if (typeof m === 'string' && m !== '') return m;
-    if (typeof n === 'string' && n !== '') return n;
-  }
-  try { return I.S(e); } catch { return apply(I.toStr, e, []); }
-};
-// The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
-const errorKind = (e) => {
-  if (e === null || typeof e !== 'object') return '';
-  try {
-    if (apply(I.indexOf, limitProtos, [gpo(e)]) < 0) return '';
-    const m = e.message;
-    return m === 'out of memory' ? 'memory' : m === 'stack overflow' ? 'stack' : '';
-  } catch { return ''; }
-};
-const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
-const invalid = (reason) => ['invalid', undefined, null, 'none', undefined, reason];
-const max = ${scriptResultBodyMaxBytes};
-// [kind, statusCode, headers as a JSON list of name, value, ..., bodyKind, body, reason]: checked on the host.
-const finish = (r) => {
-  if (r === undefined || r === null) return ['ok', undefined, null, 'none', undefined, ''];
-  if (typeof r !== 'object') return invalid('expected an object with statusCode, headers and body, got ' + a(r));
-  let status = r.statusCode;
-  if (status === null) status = undefined;
-  if (status !== undefined && typeof status !== 'number') return invalid('statusCode must be a number, got ' + a(status));
-  const h = r.headers;
-  let headers = null;
-  if (h !== undefined && h !== null) {
-    if (typeof h !== 'object' || I.isArray(h) || I.isView(h)) return invalid('headers must be an object of name to string, got ' + a(h));
-    const names = I.keys(h);
-    let list = '';
-    for (let i = 0; i < names.length; i++) {
-      const v = h[names[i]];
-      if (typeof v !== 'string') return invalid('header ' + I.stringify(names[i]) + ' must be a string, got ' + a(v));
-      list += (i > 0 ? ',' : '') + I.stringify(names[i]) + ',' + I.stringify(v);
-    }
-    headers = '[' + list + ']';
-  }
-  const b = r.body;
-  if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
-  if (typeof b === 'string') return ['ok', status, headers, 'text', b, ''];
-  const bytes = I.bytesOf(b);
-  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? invalid('the body is larger than ' + max + ' bytes') : ['ok', status, headers, 'bytes', bytes, ''];
-  if (I.isArray(b)) {
-    const n = b.length;
-    let all = n <= max;
-    for (let i = 0; all && i < n; i++) { const v = b[i]; all = typeof v === 'number' && I.isInt(v) && v >= 0 && v <= 255; }
-    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', status, headers, 'bytes', apply(I.taBuf, out, []), '']; }
-  }
-  if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
-  let json;
-  try { json = I.stringify(b); } catch (e) {
-    if (errorKind(e) !== '') throw e;
-    return invalid('the body cannot be converted to JSON: ' + describe(e));
-  }
-  return typeof json === 'string' ? ['ok', status, headers, 'text', json, ''] : invalid('the body has no JSON form');
-};
-return O.freeze([setContext, awaitValue, finish, describe, errorKind]);
-})`;
-
-/** The script API, compiled on first use. Each chunk returns the globals it defines. */
+/** The script API, compiled on first use (text and Deno with the core). Each chunk returns the globals it defines. */
 export const guestChunks: Record<string, string> = {
   console: `(function (I) {
 'use strict';
@@ -235,6 +134,110 @@ const crypto = {
 return { __proto__: null, crypto };
 })`,
 };
+
+export const guestCore = `(function (host, s0, s1, s2, s3) {
+'use strict';
+const O = Object, gopd = O.getOwnPropertyDescriptor, gpo = O.getPrototypeOf, dp = O.defineProperty;
+const U8 = Uint8Array, AB = ArrayBuffer, TA = gpo(U8.prototype), DV = DataView.prototype;
+const getter = (o, k) => gopd(o, k).get;
+const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Array.isArray,
+  stringify: JSON.stringify, parse: JSON.parse, apply: Reflect.apply, S: String, isInt: Number.isInteger,
+  U8, isView: AB.isView, abSlice: AB.prototype.slice, abLen: getter(AB.prototype, 'byteLength'),
+  taBuf: getter(TA, 'buffer'), taOff: getter(TA, 'byteOffset'), taLen: getter(TA, 'byteLength'),
+  taTag: getter(TA, Symbol.toStringTag), taSet: TA.set, dvBuf: getter(DV, 'buffer'),
+  dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
+  toStr: O.prototype.toString, indexOf: Array.prototype.indexOf };
+const apply = I.apply;
+const limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
+I.parts = (v) => apply(I.taTag, v, []) !== undefined
+  ? [apply(I.taBuf, v, []), apply(I.taOff, v, []), apply(I.taLen, v, [])]
+  : [apply(I.dvBuf, v, []), apply(I.dvOff, v, []), apply(I.dvLen, v, [])];
+// An exact copy of the bytes of a view or an ArrayBuffer, or null for anything else.
+I.bytesOf = (v) => {
+  if (v === null || typeof v !== 'object') return null;
+  if (I.isView(v)) { const p = I.parts(v); return apply(I.abSlice, p[0], [p[1], p[1] + p[2]]); }
+  try { apply(I.abLen, v, []); } catch { return null; }
+  return apply(I.abSlice, v, [0]);
+};
+// Math.random: QuickJS seeds it from the clock; xorshift128 from the host's CSPRNG instead, 53 bits a number.
+let x = s0 | 1, y = s1, z = s2, w = s3;
+const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
+dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
+// TextEncoder/TextDecoder and Deno.core are what most scripts use: compiled with the core, while idle.
+const text = ${guestChunks.text};
+const eager = { __proto__: null, TextEncoder: text, TextDecoder: text, Deno: ${guestChunks.Deno} };
+const lazy = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
+const own = (name, value) => dp(I.G, name, { value, writable: true, configurable: true });
+for (let i = 0; i < lazy.length; i++) {
+  const name = lazy[i];
+  dp(I.G, name, { configurable: true,
+    get() { const made = apply(eager[name] || host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
+    set(value) { own(name, value); } });
+}
+const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
+const awaitValue = async (value) => await value;
+const describe = (e) => {
+  if (e !== null && typeof e === 'object') {
+    let n, m;
+    try { n = e.name; m = e.message; } catch { return '[unreadable error]'; }
+    if (typeof m === 'string' && m !== '') return m;
+    if (typeof n === 'string' && n !== '') return n;
+  }
+  try { return I.S(e); } catch { return apply(I.toStr, e, []); }
+};
+// The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
+const errorKind = (e) => {
+  if (e === null || typeof e !== 'object') return '';
+  try {
+    if (apply(I.indexOf, limitProtos, [gpo(e)]) < 0) return '';
+    const m = e.message;
+    return m === 'out of memory' ? 'memory' : m === 'stack overflow' ? 'stack' : '';
+  } catch { return ''; }
+};
+const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
+const invalid = (reason) => ['invalid', undefined, null, 'none', undefined, reason];
+const max = ${scriptResultBodyMaxBytes};
+// [kind, statusCode, headers as a JSON list of name, value, ..., bodyKind, body, reason]: checked on the host.
+const finish = (r) => {
+  if (r === undefined || r === null) return ['ok', undefined, null, 'none', undefined, ''];
+  if (typeof r !== 'object') return invalid('expected an object with statusCode, headers and body, got ' + a(r));
+  let status = r.statusCode;
+  if (status === null) status = undefined;
+  if (status !== undefined && typeof status !== 'number') return invalid('statusCode must be a number, got ' + a(status));
+  const h = r.headers;
+  let headers = null;
+  if (h !== undefined && h !== null) {
+    if (typeof h !== 'object' || I.isArray(h) || I.isView(h)) return invalid('headers must be an object of name to string, got ' + a(h));
+    const names = I.keys(h);
+    let list = '';
+    for (let i = 0; i < names.length; i++) {
+      const v = h[names[i]];
+      if (typeof v !== 'string') return invalid('header ' + I.stringify(names[i]) + ' must be a string, got ' + a(v));
+      list += (i > 0 ? ',' : '') + I.stringify(names[i]) + ',' + I.stringify(v);
+    }
+    headers = '[' + list + ']';
+  }
+  const b = r.body;
+  if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
+  if (typeof b === 'string') return ['ok', status, headers, 'text', b, ''];
+  const bytes = I.bytesOf(b);
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? invalid('the body is larger than ' + max + ' bytes') : ['ok', status, headers, 'bytes', bytes, ''];
+  if (I.isArray(b)) {
+    const n = b.length;
+    let all = n <= max;
+    for (let i = 0; all && i < n; i++) { const v = b[i]; all = typeof v === 'number' && I.isInt(v) && v >= 0 && v <= 255; }
+    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', status, headers, 'bytes', apply(I.taBuf, out, []), '']; }
+  }
+  if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
+  let json;
+  try { json = I.stringify(b); } catch (e) {
+    if (errorKind(e) !== '') throw e;
+    return invalid('the body cannot be converted to JSON: ' + describe(e));
+  }
+  return typeof json === 'string' ? ['ok', status, headers, 'text', json, ''] : invalid('the body has no JSON form');
+};
+return O.freeze([setContext, awaitValue, finish, describe, errorKind]);
+})`;
 
 /** Which chunk defines each lazily installed global. */
 export const chunkOfGlobal: Record<string, string> = {

@@ -1,12 +1,13 @@
 // Sandbox workers on the main thread: one execution per worker at a time, a queue when all are busy, and
 // the hard stop. A script stuck in a native built-in never returns to QuickJS's interrupt check, so past
 // deadline + grace the worker is terminated and a fresh one takes its place.
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { hardStopGraceMs } from '../limits.ts';
 import { wasmFilePath, workerEntry } from './files.ts';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './protocol.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
+import { stackTopOf } from './wasm-layout.ts';
 
 /** A syntax check only parses; if it takes this long something is wrong and the worker is replaced. */
 const checkTimeoutMs = 5_000;
@@ -32,7 +33,7 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  private wasmModule: WebAssembly.Module | undefined;
+  private wasm: Promise<WorkerInit> | undefined;
 
   constructor(size: number) {
     this.slots = Array.from({ length: Math.max(1, Math.floor(size)) }, () => ({
@@ -40,6 +41,8 @@ export class WorkerPool {
       ready: false,
       job: undefined,
     }));
+    // Workers start at once (unreferenced, so an unused pool does not keep the process alive).
+    for (const slot of this.slots) this.spawn(slot);
   }
 
   submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop']): Promise<Reply> {
@@ -80,14 +83,17 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    // Compiled once per process and shared with every worker.
-    this.wasmModule ??= new WebAssembly.Module(readFileSync(wasmFilePath()));
+    // Compiled once per process, in the background while the first worker starts, and shared with every worker.
+    this.wasm ??= (async () => {
+      const bytes = await readFile(wasmFilePath());
+      return { wasmModule: await WebAssembly.compile(bytes), heapStartBytes: stackTopOf(bytes) };
+    })();
     const entry = workerEntry();
     const worker = new Worker(entry.source, {
       eval: entry.eval,
-      workerData: { wasmModule: this.wasmModule } satisfies WorkerInit,
       resourceLimits: { stackSizeMb: workerStackSizeMb },
     });
+    void this.wasm.then((init) => worker.postMessage(init satisfies WorkerInit));
     worker.on('message', (reply: Reply | { ready: true }) => {
       if (slot.worker !== worker) return;
       if ('ready' in reply) {

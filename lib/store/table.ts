@@ -10,12 +10,8 @@
 //   pk KEY#<prefix>     sk KEY                           a management API key: namespace and SHA-256 (lib/keys)
 // One namespace is one partition, so routing reads it with one Query and the management API lists it with a
 // paginated Query; no secondary index is needed (the management API always knows the caller's namespace).
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+// The CDK app imports `tableSchema` from here at synth time; the SDK is only loaded when a table is created.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const tableSchema = {
   partitionKey: 'pk',
@@ -27,6 +23,9 @@ export const tableSchema = {
 
 /** Creates the table (on-demand billing) unless it exists, and waits until it is ACTIVE. */
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { CreateTableCommand, DescribeTableCommand, ResourceInUseException } = await import(
+    '@aws-sdk/client-dynamodb'
+  );
   try {
     await client.send(
       new CreateTableCommand({

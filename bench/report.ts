@@ -1,7 +1,7 @@
 // The benchmark report: one JSON and one Markdown file under bench/results/, with the machine and the date.
 // Running some sections only replaces those sections in the report and keeps the others as they were.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { type BenchRow, formatMs } from './stats.ts';
 
@@ -13,6 +13,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the section ended: other work on the machine skews every figure. */
+  loadAverage: number;
 }
 
 export interface Target {
@@ -47,6 +49,7 @@ export function machine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
   };
 }
 
@@ -87,7 +90,12 @@ export function renderReport(
   for (const key of order) {
     const section = report.sections[key];
     if (!section) continue;
-    lines.push('', `## ${section.title} (\`${key}\`)`, '', `Ran ${section.ranAt}.`);
+    lines.push(
+      '',
+      `## ${section.title} (\`${key}\`)`,
+      '',
+      `Ran ${section.ranAt}, load average ${section.machine.loadAverage ?? '?'} at its end.`,
+    );
     if (describeMachine(section.machine) !== describeMachine(report.machine)) {
       lines.push(`Machine: ${describeMachine(section.machine)}.`);
     }

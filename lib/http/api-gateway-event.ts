@@ -52,7 +52,7 @@ function splitNamespace(rawPath: string | undefined): { namespace: string; path:
 }
 
 /** One value per key, the last wins (API Gateway's own `queryStringParameters` joins them with `,`). */
-function parseQuery(rawQuery: string): Record<string, string> {
+export function parseQuery(rawQuery: string): Record<string, string> {
   const query: Record<string, string> = {};
   if (!rawQuery) return query;
   try {

@@ -2,7 +2,9 @@
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
 import { availableParallelism } from 'node:os';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
-import { createSandbox } from '../sandbox/index.ts';
+import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
+import { DynamoApiKeyStore } from '../keys/key-store.ts';
+import { createSandbox, type Sandbox } from '../sandbox/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
@@ -10,14 +12,14 @@ import { createWebhookRuntime, definitionCacheTtlFromEnv, type WebhookRuntime } 
 import { warmUpSandbox } from '../webhook/warm-up.ts';
 import { demoCurlExamples, demoNamespace, demoResponders } from './demo.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynalite.ts';
-import { managementPlaceholder } from './management-placeholder.ts';
+import { localApiKeyLines, localApiKeysFromEnv, registerLocalApiKeys } from './management-keys.ts';
 import { importResponders, readRespondersFile } from './responders-file.ts';
 import { type LocalRoute, startLocalServer } from './server.ts';
 
 export interface StartLocalOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to the QuickJS sandbox with one worker per CPU. */
-  createSandbox?: (options: { poolSize: number }) => ScriptRunner & { close(): Promise<void> };
+  createSandbox?: (options: { poolSize: number }) => ScriptRunner & Pick<Sandbox, 'checkSyntax' | 'close'>;
   /** Where the ready line and the examples go (stdout by default). */
   print?: (line: string) => void;
 }
@@ -37,6 +39,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
   // A bad RESPONDERS_FILE stops the start before anything runs or is written.
   const imported = env.RESPONDERS_FILE ? await readRespondersFile(env.RESPONDERS_FILE) : [];
+  const apiKeys = localApiKeysFromEnv(env);
 
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -76,9 +79,20 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       print(`imported ${created + replaced} responders into ${group.namespace} (${replaced} replaced)`);
     }
 
+    const keys = new DynamoApiKeyStore({ documents: runtime.stores.clients.documents, tableName });
+    await registerLocalApiKeys(keys, apiKeys);
+
     await warming;
-    // API Gateway sends /api to the management function; the management issue plugs its handler in here.
-    const routes: LocalRoute[] = [{ prefix: '/api', handler: managementPlaceholder }];
+    // API Gateway sends /api to the management function; here the same handler shares this process's
+    // definition cache, so a change made through /api is served at once.
+    const management = createManagementApiGatewayHandler({
+      responders: runtime.stores.responders,
+      history: runtime.stores.history,
+      keys,
+      sandbox,
+      definitions: runtime.definitions,
+    });
+    const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({
       host,
       port,
@@ -93,6 +107,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     );
     print('try the demo namespace:');
     for (const example of demoCurlExamples(server.url)) print(`  ${example}`);
+    for (const line of localApiKeyLines(server.url, apiKeys)) print(line);
     return { url: server.url, runtime, close };
   } catch (error) {
     await close();

@@ -17,3 +17,7 @@ export const historyPk = (responderId: string) => `HIST#${responderId}`;
 export const historyCounterSk = 'COUNTER';
 export const historySlotSkPrefix = 'REQ#';
 export const historySlotSk = (slot: number) => `${historySlotSkPrefix}${String(slot).padStart(3, '0')}`;
+
+/** API keys of the management API (lib/keys): one item per key, found by the key's non-secret prefix. */
+export const apiKeyPk = (prefix: string) => `KEY#${prefix}`;
+export const apiKeySk = 'KEY';

@@ -7,6 +7,7 @@
 //   pk NS#<namespace>   sk ROUTE#<METHOD>#<type><path>   the claim that makes (location, method) unique
 //   pk HIST#<id>        sk COUNTER                       the responder's request counter (atomic ADD)
 //   pk HIST#<id>        sk REQ#<slot>                    tracked request number n in slot n mod N (TTL 7 days)
+//   pk KEY#<prefix>     sk KEY                           a management API key: namespace and SHA-256 (lib/keys)
 // One namespace is one partition, so routing reads it with one Query and the management API lists it with a
 // paginated Query; no secondary index is needed (the management API always knows the caller's namespace).
 // The CDK app imports `tableSchema` from here at synth time; the SDK is only loaded when a table is created.

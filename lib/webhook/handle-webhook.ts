@@ -112,8 +112,9 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   }
 }
 
-async function answerWith(
-  responder: Responder,
+/** The answer of a responder to a request, without tracking or metrics (the management API's dry run uses it too). */
+export async function answerWith(
+  responder: Pick<Responder, 'settings'>,
   request: WebhookRequest,
   sandbox: ScriptRunner,
 ): Promise<Answer> {

@@ -88,11 +88,11 @@ describe('local server (npm start)', () => {
     expect(await response.text()).toBe('pong');
   });
 
-  it('answers 404 for an unknown namespace and JSON 404 under /api', async () => {
+  it('answers 404 for an unknown namespace and a JSON 401 under /api without a key', async () => {
     expect((await fetch(`${base}/no-such-namespace/x`)).status).toBe(404);
     const api = await fetch(`${base}/api/responders`);
-    expect(api.status).toBe(404);
-    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(api.status).toBe(401);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
   it('refuses a body over the 6 MB Lambda limit with 413', async () => {

@@ -107,23 +107,25 @@ export class Engine {
     try {
       answer = this.execute(prepared, request);
     } catch {
-      // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
+      // A host fault inside the module (an abort): the module cannot be trusted any more.
       this.drop(slot);
-      const answered: WorkerAnswer = {
+      return {
         id: request.id,
-        outcome: state.interrupted ? 'timeout' : 'error',
-        message: state.interrupted ? undefined : 'the sandbox failed',
+        ...(state.interrupted
+          ? timeoutFault
+          : slot.exhausted
+            ? memoryFault
+            : { outcome: 'error', message: 'the sandbox failed' }),
         console: state.console.lines,
         durationMs: performance.now() - started,
-        memoryBytes: slot.memory.buffer.byteLength,
+        memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
       };
-      return answered;
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
-    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
-      answer = { outcome: 'memory' };
-    const memoryBytes = this.memoryInUse(runtime, ctx);
+    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
+    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
+    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(runtime, ctx);
     let recycled = this.pendingRecycle;
     this.pendingRecycle = undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
@@ -301,10 +303,10 @@ export class Engine {
     const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
     if (kind.error) {
       kind.error.dispose();
-      return state.interrupted ? timeoutFault : { outcome: 'memory' };
+      return state.interrupted ? timeoutFault : memoryFault;
     }
     const faultKind = kind.value.consume((h) => ctx.getString(h));
-    if (faultKind === 'memory') return { outcome: 'memory' };
+    if (faultKind === 'memory') return memoryFault;
     if (faultKind === 'stack') return { outcome: 'stack' };
     const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
     if (described.error) {
@@ -471,6 +473,7 @@ const emptyContext = {
 };
 
 const timeoutFault: Fault = { outcome: 'timeout' };
+const memoryFault: Fault = { outcome: 'memory' };
 
 const messageMaxChars = 1_000;
 function capMessage(message: string): string {

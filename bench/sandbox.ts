@@ -182,7 +182,7 @@ export async function benchSandbox(): Promise<BenchSection> {
     title: 'Sandbox: a responder-like script, QuickJS (bellard, release-sync wasm) in a worker thread',
     rows: [
       row(
-        'run(), one request at a time (1 ms idle between: the next context is prepared meanwhile)',
+        `run(), one request at a time (${idleGapMs} ms idle between: the next context is prepared meanwhile)`,
         runs,
         idle.wall,
       ),

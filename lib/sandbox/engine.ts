@@ -107,23 +107,25 @@ export class Engine {
     try {
       answer = this.execute(prepared, request);
     } catch {
-      // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
+      // A host fault inside the module (an abort): the module cannot be trusted any more.
       this.drop(slot);
-      const answered: WorkerAnswer = {
+      return {
         id: request.id,
-        outcome: state.interrupted ? 'timeout' : 'error',
-        message: state.interrupted ? undefined : 'the sandbox failed',
+        ...(state.interrupted
+          ? timeoutFault
+          : slot.exhausted
+            ? memoryFault
+            : { outcome: 'error', message: 'the sandbox failed' }),
         console: state.console.lines,
         durationMs: performance.now() - started,
-        memoryBytes: slot.memory.buffer.byteLength,
+        memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
       };
-      return answered;
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
-    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
-      answer = { outcome: 'memory' };
-    const memoryBytes = this.memoryInUse(runtime, ctx);
+    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
+    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
+    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(runtime, ctx);
     let recycled = this.pendingRecycle;
     this.pendingRecycle = undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
@@ -282,7 +284,8 @@ export class Engine {
       const headersJson = part(2).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
       const bodyKind = part(3).consume((h) => ctx.getString(h));
       let body: Uint8Array | undefined;
-      if (bodyKind === 'text') body = encodeUtf8(part(4).consume((h) => ctx.getString(h)));
+      if (bodyKind === 'text')
+        body = encodeUtf8(JSON.parse(part(4).consume((h) => ctx.getString(h))) as string);
       else if (bodyKind === 'bytes') {
         body = part(4).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
       }
@@ -300,17 +303,17 @@ export class Engine {
     const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
     if (kind.error) {
       kind.error.dispose();
-      return state.interrupted ? timeoutFault : { outcome: 'memory' };
+      return state.interrupted ? timeoutFault : memoryFault;
     }
     const faultKind = kind.value.consume((h) => ctx.getString(h));
-    if (faultKind === 'memory') return { outcome: 'memory' };
+    if (faultKind === 'memory') return memoryFault;
     if (faultKind === 'stack') return { outcome: 'stack' };
     const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
     if (described.error) {
       described.error.dispose();
       return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
     }
-    const message = described.value.consume((h) => ctx.getString(h));
+    const message = JSON.parse(described.value.consume((h) => ctx.getString(h))) as string;
     if (state.interrupted) return timeoutFault;
     return {
       outcome: otherwise,
@@ -470,6 +473,7 @@ const emptyContext = {
 };
 
 const timeoutFault: Fault = { outcome: 'timeout' };
+const memoryFault: Fault = { outcome: 'memory' };
 
 const messageMaxChars = 1_000;
 function capMessage(message: string): string {
@@ -491,16 +495,18 @@ function hostCall(
   const op = ctx.getString(opHandle);
   const arg = (index: number) => args[index] as QuickJSHandle;
   const text = (index: number) => ctx.getString(arg(index));
+  /** Text the guest sent as JSON (see guest-prelude.ts: C strings would end at a NUL). */
+  const json = (index: number) => JSON.parse(ctx.getString(arg(index))) as string;
   const bytes = (index: number): Uint8Array | string => {
     const handle = arg(index);
-    if (ctx.typeof(handle) === 'string') return ctx.getString(handle);
+    if (ctx.typeof(handle) === 'string') return JSON.parse(ctx.getString(handle)) as string;
     return ctx.getArrayBuffer(handle).consume((view) => new Uint8Array(view.value));
   };
   const buffer = (data: Uint8Array) => ctx.newArrayBuffer(data as unknown as ArrayBuffer);
   try {
     switch (op) {
       case 'log':
-        console.add(text(0) as ConsoleLevel, text(1));
+        console.add(text(0) as ConsoleLevel, json(1));
         return undefined;
       case 'load': {
         const source = guestChunks[chunkOfGlobal[text(0)] ?? ''];
@@ -508,19 +514,18 @@ function hostCall(
         return ctx.unwrapResult(ctx.evalCode(source, 'api.js', { type: 'global' }));
       }
       case 'encode':
-        return buffer(encodeUtf8(text(0)));
+        return buffer(encodeUtf8(json(0)));
       case 'decode': {
         const data = bytes(0);
         const fatal = ctx.dump(arg(1)) === true;
         const ignoreBOM = ctx.dump(arg(2)) === true;
-        return ctx.newString(
-          decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM),
-        );
+        const decoded = decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM);
+        return ctx.newString(JSON.stringify(decoded));
       }
       case 'atob':
-        return ctx.newString(atob(text(0)));
+        return ctx.newString(JSON.stringify(atob(json(0))));
       case 'btoa':
-        return ctx.newString(btoa(text(0)));
+        return ctx.newString(btoa(json(0)));
       case 'hmac':
         return buffer(hmac(text(0) as HashAlgorithm, bytes(1), bytes(2)));
       case 'digest':

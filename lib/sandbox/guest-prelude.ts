@@ -11,7 +11,8 @@
 // captured intrinsics and replaces itself with the result.
 //
 // Host operations (`host(op, ...args)`): binary arguments go as a string (UTF-8) or an exact ArrayBuffer
-// copy, binary results come back as an ArrayBuffer.
+// copy, binary results come back as an ArrayBuffer. Text crosses as JSON (`I.stringify` / `I.parse`):
+// quickjs-emscripten moves strings as C strings, which would cut them at the first NUL.
 import { scriptResultBodyMaxBytes } from '../limits.ts';
 
 /** The script API, compiled on first use (text and Deno with the core). Each chunk returns the globals it defines. */
@@ -34,7 +35,7 @@ const console = {};
 const make = (level) => function (...args) {
   let line = '';
   for (let i = 0; i < args.length; i++) line += (i > 0 ? ' ' : '') + show(args[i]);
-  I.host('log', level, line);
+  I.host('log', level, I.stringify(line));
 };
 const methods = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'log', trace: 'log' };
 const names = I.keys(methods);
@@ -46,7 +47,7 @@ return { __proto__: null, console };
 const labels = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
 class TextEncoder {
   get encoding() { return 'utf-8'; }
-  encode(input = '') { return new I.U8(I.host('encode', I.S(input))); }
+  encode(input = '') { return new I.U8(I.host('encode', I.stringify(I.S(input)))); }
 }
 class TextDecoder {
   #fatal; #ignoreBOM;
@@ -64,7 +65,7 @@ class TextDecoder {
     if (input === undefined) return '';
     const bytes = I.bytesOf(input);
     if (bytes === null) throw new I.TypeError('The input must be an ArrayBuffer or an ArrayBufferView');
-    return I.host('decode', bytes, this.#fatal, this.#ignoreBOM);
+    return I.parse(I.host('decode', bytes, this.#fatal, this.#ignoreBOM));
   }
 }
 return { __proto__: null, TextEncoder, TextDecoder };
@@ -73,22 +74,22 @@ return { __proto__: null, TextEncoder, TextDecoder };
 'use strict';
 function atob(data) {
   if (arguments.length === 0) throw new I.TypeError('atob needs 1 argument');
-  return I.host('atob', I.S(data));
+  return I.parse(I.host('atob', I.stringify(I.S(data))));
 }
 function btoa(data) {
   if (arguments.length === 0) throw new I.TypeError('btoa needs 1 argument');
-  return I.host('btoa', I.S(data));
+  return I.host('btoa', I.stringify(I.S(data)));
 }
 return { __proto__: null, atob, btoa };
 })`,
   Deno: `(function (I) {
 'use strict';
 const core = {
-  encode(text) { return new I.U8(I.host('encode', I.S(text))); },
+  encode(text) { return new I.U8(I.host('encode', I.stringify(I.S(text)))); },
   decode(bytes) {
     const copy = I.bytesOf(bytes);
     if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
-    return I.host('decode', copy, false, false);
+    return I.parse(I.host('decode', copy, false, false));
   },
 };
 return { __proto__: null, Deno: { core } };
@@ -96,7 +97,7 @@ return { __proto__: null, Deno: { core } };
   crypto: `(function (I) {
 'use strict';
 const bytes = (v, what) => {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return I.stringify(v);
   const copy = I.bytesOf(v);
   if (copy === null) throw new I.TypeError(what + ' must be a string, a Uint8Array or an ArrayBuffer');
   return copy;
@@ -112,8 +113,8 @@ const crypto = {
   hmac(alg, key, data) { return new I.U8(I.host('hmac', algorithm(alg), bytes(key, 'key'), bytes(data, 'data'))); },
   digest(alg, data) { return new I.U8(I.host('digest', algorithm(alg), bytes(data, 'data'))); },
   timingSafeEqual(a, b) {
-    const left = new I.U8(typeof a === 'string' ? I.host('encode', a) : bytes(a, 'a'));
-    const right = new I.U8(typeof b === 'string' ? I.host('encode', b) : bytes(b, 'b'));
+    const left = new I.U8(typeof a === 'string' ? I.host('encode', I.stringify(a)) : bytes(a, 'a'));
+    const right = new I.U8(typeof b === 'string' ? I.host('encode', I.stringify(b)) : bytes(b, 'b'));
     if (left.length !== right.length) return false;
     let diff = 0;
     for (let i = 0; i < left.length; i++) diff |= left[i] ^ right[i];
@@ -219,9 +220,11 @@ const finish = (r) => {
   }
   const b = r.body;
   if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
-  if (typeof b === 'string') return ['ok', status, headers, 'text', b, ''];
+  // A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it.
+  const tooLong = invalid('the body is larger than ' + max + ' bytes');
+  if (typeof b === 'string') return b.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(b), ''];
   const bytes = I.bytesOf(b);
-  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? invalid('the body is larger than ' + max + ' bytes') : ['ok', status, headers, 'bytes', bytes, ''];
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong : ['ok', status, headers, 'bytes', bytes, ''];
   if (I.isArray(b)) {
     const n = b.length;
     let all = n <= max;
@@ -234,9 +237,10 @@ const finish = (r) => {
     if (errorKind(e) !== '') throw e;
     return invalid('the body cannot be converted to JSON: ' + describe(e));
   }
-  return typeof json === 'string' ? ['ok', status, headers, 'text', json, ''] : invalid('the body has no JSON form');
+  if (typeof json !== 'string') return invalid('the body has no JSON form');
+  return json.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(json), ''];
 };
-return O.freeze([setContext, awaitValue, finish, describe, errorKind]);
+return O.freeze([setContext, awaitValue, finish, (e) => I.stringify(describe(e)), errorKind]);
 })`;
 
 /** Which chunk defines each lazily installed global. */

@@ -11,6 +11,8 @@ import { stackTopOf } from './wasm-layout.ts';
 
 /** A syntax check only parses; if it takes this long something is wrong and the worker is replaced. */
 const checkTimeoutMs = 5_000;
+/** Workers that die before they are ready, in a row, before queued executions fail instead of waiting. */
+const maxFailedStarts = 3;
 /** The worker's native stack: deep QuickJS recursion must hit QuickJS's own limit long before this. */
 const workerStackSizeMb = 16;
 
@@ -18,6 +20,7 @@ type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
 type Job = {
   request: Omit<WorkerRequest, 'id'>;
   resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
   onStop: (reason: RecycleReason, elapsedMs: number) => Reply;
 };
 
@@ -33,6 +36,7 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private failedStarts = 0;
   private wasm: Promise<WorkerInit> | undefined;
 
   constructor(size: number) {
@@ -47,8 +51,8 @@ export class WorkerPool {
 
   submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop']): Promise<Reply> {
     if (this.closed) return Promise.reject(new Error('the sandbox is closed'));
-    return new Promise((resolve) => {
-      this.queue.push({ request, resolve, onStop });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject, onStop });
       this.dispatch();
     });
   }
@@ -93,11 +97,16 @@ export class WorkerPool {
       eval: entry.eval,
       resourceLimits: { stackSizeMb: workerStackSizeMb },
     });
-    void this.wasm.then((init) => worker.postMessage(init satisfies WorkerInit));
+    this.wasm.then(
+      (init) => worker.postMessage(init satisfies WorkerInit),
+      // No WebAssembly to run: the worker goes, and the start counts as failed.
+      () => this.stop(slot, 'worker-exit', worker),
+    );
     worker.on('message', (reply: Reply | { ready: true }) => {
       if (slot.worker !== worker) return;
       if ('ready' in reply) {
         slot.ready = true;
+        this.failedStarts = 0;
         this.dispatch();
         return;
       }
@@ -120,9 +129,15 @@ export class WorkerPool {
   private stop(slot: Slot, reason: RecycleReason, which?: Worker): void {
     const worker = slot.worker;
     if (!worker || (which && which !== worker)) return;
+    // A worker that cannot even start (a broken install) would be restarted forever: give up after a few.
+    this.failedStarts = slot.ready ? 0 : this.failedStarts + 1;
     slot.worker = undefined;
     slot.ready = false;
     void worker.terminate();
+    if (this.failedStarts >= maxFailedStarts) {
+      for (const waiting of this.queue.splice(0))
+        waiting.reject(new Error('the sandbox worker cannot start'));
+    }
     const job = slot.job;
     slot.job = undefined;
     if (job) {

@@ -7,6 +7,8 @@ import type { BenchSection } from './section.ts';
 
 const sections: Record<string, () => Promise<BenchSection>> = {
   sandbox: async () => (await import('./sandbox.ts')).benchSandbox(),
+  'webhook-handler': async () => (await import('./handler.ts')).benchHandler(),
+  'webhook-http': async () => (await import('./http.ts')).benchHttp(),
 };
 
 const resultsDir = join(import.meta.dirname, 'results');

@@ -39,3 +39,30 @@ export const historyTtlSeconds = 7 * 24 * 60 * 60;
 export const requestBodyMaxBytes = 6 * 1024 * 1024;
 /** Management API bodies (SPEC §5). */
 export const managementBodyMaxBytes = 1.5 * 1024 * 1024;
+
+/** The least a responder may ask for: below these QuickJS cannot even build a context reliably. */
+export const minimumScriptLimits = {
+  memoryBytes: 1024 * 1024,
+  deadlineMs: 1,
+} as const;
+
+/**
+ * Response headers of one responder. SPEC §2 sets no number; these bounds keep a definition well inside
+ * DynamoDB's 400 KB item size next to its body (see lib/store/dynamodb/responder-items.ts).
+ */
+export const responderHeadersMax = 50;
+export const headerNameMaxChars = 256;
+export const headerValueMaxChars = 8 * 1024;
+
+/** Namespaces (SPEC §3): the first path segment of a public URL. */
+export const namespaceMinChars = 2;
+export const namespaceMaxChars = 40;
+
+/** How long a process trusts its cached responder definitions (and its cached misses) by default. */
+export const definitionCacheTtlMsDefault = 5_000;
+/** Namespaces kept in the definition cache; the oldest go first, so a flood of made-up namespaces stays bounded. */
+export const definitionCacheMaxNamespaces = 10_000;
+
+/** Management listing page size (SPEC §5 `nextToken` pagination). */
+export const listPageSizeDefault = 50;
+export const listPageSizeMax = 100;

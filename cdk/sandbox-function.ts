@@ -1,0 +1,142 @@
+// A Lambda function that runs the QuickJS sandbox: ESM bundle, worker bundle and WebAssembly side by side.
+import path from 'node:path';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { metricsNamespace } from '../lib/metrics/names.ts';
+import type { FunctionSizing } from './function-sizing.ts';
+import { bundledWasmFileName, bundledWorkerFileName, quickJsWasmSourcePath } from './sandbox-files.ts';
+
+export const functionRuntime = Runtime.NODEJS_22_X;
+const esbuildTarget = 'node22';
+
+/**
+ * The QuickJS wasmfile variant breaks in a CommonJS bundle (`createRequire(undefined)`), so the bundles are ESM;
+ * the CommonJS dependencies bundled into them still call `require`, which ESM lacks: this banner gives it back.
+ */
+export const esmRequireBanner =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface SandboxFunctionProps {
+  /** The handler module (exports `handler`), absolute path under `projectRoot`. */
+  readonly entry: string;
+  /** The sandbox worker module, absolute path under `projectRoot`. */
+  readonly sandboxWorkerEntry: string;
+  /** Where package-lock.json and node_modules are. */
+  readonly projectRoot: string;
+  readonly description: string;
+  readonly serviceName: string;
+  readonly table: ITableV2;
+  /** The DynamoDB actions this function needs, nothing more. */
+  readonly tableActions: readonly string[];
+  readonly sizing: FunctionSizing;
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class SandboxFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: SandboxFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy: it may write to this log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description}: writes its own logs and reads and writes the responders table`,
+    });
+    this.logGroup.grantWrite(this.role);
+    props.table.grant(this.role, ...props.tableActions);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: functionRuntime,
+      architecture: Architecture.ARM_64,
+      memorySize: props.sizing.memoryMiB,
+      timeout: Duration.seconds(props.sizing.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: esbuildTarget,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings only; the sources would double the bundle for nothing.
+        sourcesContent: false,
+        // The SDK in the bundle is the one package-lock.json pins, not whatever the runtime ships this month.
+        bundleAwsSDK: true,
+        logLevel: LogLevel.WARNING,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            sandboxAssetCommands(
+              inputDir,
+              outputDir,
+              path.relative(props.projectRoot, props.sandboxWorkerEntry),
+            ),
+        },
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the LTS line the bundles target and the sandbox (worker threads, WebAssembly memory limits) ' +
+        'is tested on; moving to Node.js 24 is a one-line change once it is tested there too.',
+    });
+  }
+}
+
+/** Shell commands (run by bash in `inputDir`) that put the sandbox worker and the QuickJS WebAssembly beside the handler. */
+function sandboxAssetCommands(inputDir: string, outputDir: string, relativeWorkerEntry: string): string[] {
+  const esbuild = path.join(inputDir, 'node_modules', '.bin', 'esbuild');
+  const buildWorker = [
+    esbuild,
+    path.join(inputDir, relativeWorkerEntry),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    `--target=${esbuildTarget}`,
+    '--main-fields=module,main',
+    '--minify',
+    '--sourcemap',
+    '--sources-content=false',
+    '--log-level=warning',
+    `--banner:js=${esmRequireBanner}`,
+    `--outfile=${path.join(outputDir, bundledWorkerFileName)}`,
+  ];
+  const copyWasm = [
+    'cp',
+    path.join(inputDir, quickJsWasmSourcePath),
+    path.join(outputDir, bundledWasmFileName),
+  ];
+  return [buildWorker, copyWasm].map((argv) => argv.map(shellQuote).join(' '));
+}
+
+function shellQuote(argument: string): string {
+  return `'${argument.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,20 @@
+// Lambda handler for the management API (`/api/*`, API Gateway HTTP API, payload 2.0). Thin: stores, key store
+// and sandbox (syntax checks and dry runs) are built once per environment; each event goes through the shared
+// adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT.
+// This function has no definition cache of its own to forget: the webhook function's cache expires on its TTL.
+import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
+import { DynamoApiKeyStore } from '../lib/keys/key-store.ts';
+import { createSandbox } from '../lib/sandbox/index.ts';
+import { createStores } from '../lib/store/index.ts';
+import { storeSettingsFromEnv } from '../lib/webhook/runtime.ts';
+
+const { tableName, endpoint } = storeSettingsFromEnv();
+const stores = createStores({ tableName, ...(endpoint ? { endpoint } : {}) });
+
+export const handler = createManagementApiGatewayHandler({
+  responders: stores.responders,
+  history: stores.history,
+  keys: new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }),
+  // One request at a time per Lambda environment, so one sandbox worker.
+  sandbox: createSandbox({ poolSize: 1 }),
+});

@@ -1,0 +1,76 @@
+// API Gateway HTTP API (payload 2.0) event -> WebhookRequest. Bodies are read as bytes: Powertools' HTTP
+// router would decode base64 bodies as UTF-8 and corrupt binary webhooks (signatures, gzip, protobuf).
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { WebhookRequest } from '../webhook/types.ts';
+
+/**
+ * API Gateway does not pass the caller's port; the local server does, in this extra field of
+ * `requestContext.http`, so that `context.clientAddress` is `ip:port` locally.
+ */
+export interface SourcePortExtension {
+  sourcePort?: number;
+}
+
+export function webhookRequestFromEvent(
+  event: APIGatewayProxyEventV2,
+  receivedAtMs = Date.now(),
+): WebhookRequest {
+  const { namespace, path } = splitNamespace(event.rawPath);
+  const rawQuery = event.rawQueryString ?? '';
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    headers[key] = key in headers ? `${headers[key]},${value}` : value;
+  }
+  // Payload 2.0 moves cookies out of the headers; scripts (as in Secutils) read them from `cookie`.
+  if (event.cookies && event.cookies.length > 0) {
+    const cookies = event.cookies.join('; ');
+    headers.cookie = headers.cookie ? `${headers.cookie}; ${cookies}` : cookies;
+  }
+  const http = event.requestContext.http as typeof event.requestContext.http & SourcePortExtension;
+  return {
+    requestId: event.requestContext.requestId,
+    receivedAtMs,
+    method: http.method.toUpperCase(),
+    namespace,
+    path,
+    rawQuery,
+    query: parseQuery(rawQuery),
+    headers,
+    body: decodeBody(event.body, event.isBase64Encoded),
+    clientAddress: formatClientAddress(http.sourceIp, http.sourcePort),
+  };
+}
+
+function splitNamespace(rawPath: string | undefined): { namespace: string; path: string } {
+  const withoutLeading = (rawPath ?? '/').replace(/^\/+/, '');
+  const slash = withoutLeading.indexOf('/');
+  const namespace = slash === -1 ? withoutLeading : withoutLeading.slice(0, slash);
+  const path = slash === -1 ? '/' : withoutLeading.slice(slash);
+  return { namespace: namespace.toLowerCase(), path };
+}
+
+/** One value per key, the last wins (API Gateway's own `queryStringParameters` joins them with `,`). */
+export function parseQuery(rawQuery: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (!rawQuery) return query;
+  try {
+    for (const [key, value] of new URLSearchParams(rawQuery)) query[key] = value;
+  } catch {
+    // URLSearchParams does not throw on odd input in Node; kept total for safety.
+  }
+  return query;
+}
+
+function decodeBody(body: string | undefined, isBase64Encoded: boolean): Uint8Array {
+  if (!body) return new Uint8Array(0);
+  const bytes = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function formatClientAddress(ip: string | undefined, port: number | undefined): string | null {
+  if (!ip) return null;
+  if (port === undefined) return ip;
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

@@ -1,0 +1,86 @@
+// API keys in the responders table, one item per key under its prefix (layout in lib/store/table.ts).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { apiKeyPk, apiKeySk } from '../store/keys.ts';
+
+export interface ApiKeyRecord {
+  prefix: string;
+  namespace: string;
+  /** Hex SHA-256 of the whole key; the key itself is never stored. */
+  hash: string;
+  createdAt: number;
+  /** Unix seconds; a revoked key is refused like an unknown one. */
+  revokedAt?: number;
+}
+
+export interface ApiKeyStore {
+  /** Stores a new key; with `replace` an existing record of the same prefix is overwritten (local keys). */
+  put(record: ApiKeyRecord, options?: { replace?: boolean }): Promise<void>;
+  get(prefix: string): Promise<ApiKeyRecord | undefined>;
+  /** False when no key has this prefix. Revoking twice is fine. */
+  revoke(prefix: string, atSeconds: number): Promise<boolean>;
+}
+
+export class ApiKeyExistsError extends Error {
+  constructor(prefix: string) {
+    super(`a key with prefix ${prefix} exists already`);
+    this.name = 'ApiKeyExistsError';
+  }
+}
+
+export class DynamoApiKeyStore implements ApiKeyStore {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(options: { documents: DynamoDBDocumentClient; tableName: string }) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+  }
+
+  async put(record: ApiKeyRecord, options: { replace?: boolean } = {}): Promise<void> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { pk: apiKeyPk(record.prefix), sk: apiKeySk, ...record },
+          ...(options.replace ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ApiKeyExistsError(record.prefix);
+      throw error;
+    }
+  }
+
+  async get(prefix: string): Promise<ApiKeyRecord | undefined> {
+    const { Item } = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { pk: apiKeyPk(prefix), sk: apiKeySk },
+        // A revocation must hold at once, not after eventual consistency catches up.
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = Item;
+    return record as ApiKeyRecord;
+  }
+
+  async revoke(prefix: string, atSeconds: number): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: apiKeyPk(prefix), sk: apiKeySk },
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': atSeconds },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+// A node:http request -> the API Gateway HTTP API (payload 2.0) event API Gateway would send, so the local
+// server runs the Lambda handlers unchanged: lower-case headers with repeats joined by `,`, cookies split
+// out into `cookies`, the body as text or base64 as API Gateway does, a request id and the caller's address.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SourcePortExtension } from '../http/api-gateway-event.ts';
+import { bodyAsText } from '../http/api-gateway-result.ts';
+
+export function apiGatewayEventFromNode(
+  request: IncomingMessage,
+  body: Uint8Array,
+  now: Date = new Date(),
+): APIGatewayProxyEventV2 {
+  const url = request.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
+  const rawQueryString = queryStart === -1 ? '' : url.slice(queryStart + 1);
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, values] of Object.entries(request.headersDistinct)) {
+    if (!values) continue;
+    if (name === 'cookie') {
+      cookies = values.flatMap((value) => value.split(';').map((cookie) => cookie.trim())).filter(Boolean);
+    } else {
+      headers[name] = values.join(',');
+    }
+  }
+  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  headers['x-forwarded-for'] ??= sourceIp;
+  headers['x-forwarded-proto'] ??= 'http';
+  headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
+  const text = bodyAsText(body, headers['content-type']);
+  const requestId = randomUUID();
+  const http: APIGatewayProxyEventV2['requestContext']['http'] & SourcePortExtension = {
+    method: request.method ?? 'GET',
+    path: rawPath,
+    protocol: `HTTP/${request.httpVersion}`,
+    sourceIp,
+    userAgent: headers['user-agent'] ?? '',
+    ...(request.socket.remotePort !== undefined ? { sourcePort: request.socket.remotePort } : {}),
+  };
+  const host = headers.host ?? 'localhost';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    ...(cookies && cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(rawQueryString ? { queryStringParameters: joinedQuery(rawQueryString) } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? host,
+      http,
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: text === undefined,
+    ...(body.byteLength > 0
+      ? { body: text ?? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64') }
+      : {}),
+  };
+}
+
+/** API Gateway's own `queryStringParameters`: repeated keys joined with `,`. */
+function joinedQuery(rawQuery: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
+    query[key] = key in query ? `${query[key]},${value}` : value;
+  }
+  return query;
+}

@@ -1,0 +1,126 @@
+// The local HTTP server (SPEC §8): turns each request into the API Gateway event the deployed stack would
+// get and hands it to the same Lambda handler, then writes the handler's result back.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiGatewayHandler } from '../http/api-gateway-handler.ts';
+import { requestBodyMaxBytes } from '../limits.ts';
+import { logger } from '../metrics/powertools.ts';
+import { apiGatewayEventFromNode } from './api-gateway-event.ts';
+
+/** A path prefix served by its own handler, as an API Gateway route would be (e.g. `/api`). */
+export interface LocalRoute {
+  prefix: string;
+  handler: ApiGatewayHandler;
+}
+
+export interface LocalServerOptions {
+  host: string;
+  port: number;
+  /** Tried in order before the webhook handler, which takes every other path. */
+  routes: LocalRoute[];
+  webhook: ApiGatewayHandler;
+}
+
+export interface LocalServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+class BodyTooLargeError extends Error {}
+const drainMaxBytes = 4 * requestBodyMaxBytes;
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  const server = createServer((request, response) => {
+    serve(request, response, options).catch((error: unknown) => {
+      logger.error('local server request failed', { error });
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Internal error.');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, options: LocalServerOptions) {
+  let body: Uint8Array;
+  try {
+    body = await readBody(request);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    // Lambda refuses synchronous payloads over 6 MB; locally the same request gets the same refusal, after
+    // the rest of the upload is drained (answering mid-upload makes clients fail with EPIPE instead).
+    await drain(request);
+    response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+    response.end(`Request body too large (at most ${requestBodyMaxBytes} bytes).`);
+    return;
+  }
+  const event = apiGatewayEventFromNode(request, body);
+  const route = options.routes.find(
+    ({ prefix }) => event.rawPath === prefix || event.rawPath.startsWith(`${prefix}/`),
+  );
+  const result = await (route?.handler ?? options.webhook)(event);
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const payload = result.body
+    ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+    : Buffer.alloc(0);
+  headers['content-length'] = String(payload.byteLength);
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(payload);
+}
+
+/** Reads and drops the rest of a refused upload, up to a bound past which the connection is cut. */
+function drain(request: IncomingMessage): Promise<void> {
+  if (request.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let dropped = 0;
+    request.on('data', (chunk: Buffer) => {
+      dropped += chunk.byteLength;
+      if (dropped > drainMaxBytes) request.socket.destroy();
+    });
+    request.on('end', resolve);
+    request.on('close', resolve);
+    request.resume();
+  });
+}
+
+function readBody(request: IncomingMessage): Promise<Uint8Array> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > requestBodyMaxBytes) return Promise.reject(new BodyTooLargeError());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > requestBodyMaxBytes) {
+        request.removeAllListeners('data');
+        request.pause();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      const all = Buffer.concat(chunks);
+      resolve(new Uint8Array(all.buffer, all.byteOffset, all.byteLength));
+    });
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,103 @@
+// POST /api/responders/{id}/test (SPEC §5): the answer a responder (the stored one or a draft) would give to a
+// request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
+// webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
+// and publishes no metric: trying a script must not look like traffic.
+import { parseQuery } from '../http/api-gateway-event.ts';
+import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import { answerWith } from '../webhook/handle-webhook.ts';
+import type { WebhookRequest } from '../webhook/types.ts';
+import { ApiError, invalidRequest } from './api-error.ts';
+import { readJson, validate } from './json-body.ts';
+import { json } from './responses.ts';
+import { ownResponder, type RouteContext } from './route-context.ts';
+import { type TestRequest, type TestResult, testBodySchema } from './schemas.ts';
+import type { ManagementResponse } from './types.ts';
+
+export async function testResponder(context: RouteContext): Promise<ManagementResponse> {
+  const stored = await ownResponder(context);
+  const raw = readJson(context.request, { optional: true });
+  const body = raw === undefined ? {} : validate(testBodySchema, raw);
+  const trackedId = context.request.query.request;
+  if (trackedId !== undefined && body.request !== undefined) {
+    throw invalidRequest('request: give the request in the body or as ?request=<id>, not both');
+  }
+  const responder = body.responder ?? stored;
+  let request: WebhookRequest;
+  if (trackedId !== undefined) {
+    const tracked = await context.deps.history.get(stored.id, trackedId);
+    if (!tracked) {
+      throw new ApiError(
+        404,
+        'not_found',
+        `request ${trackedId} is not in the history of responder ${stored.id}`,
+      );
+    }
+    request = fromTracked(context, tracked);
+  } else {
+    request = fromTestRequest(context, body.request, responder);
+  }
+  const answer = await answerWith(responder, request, context.deps.sandbox);
+  const { response, execution } = answer;
+  const result: TestResult = {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    bodyBase64: toBase64(response.body),
+    outcome: execution?.outcome ?? null,
+    // Microseconds are noise at this scale; `npm run try` rounds the same way.
+    durationMs: Math.round((execution?.durationMs ?? 0) * 1000) / 1000,
+    memoryBytes: execution?.memoryBytes ?? 0,
+    console: execution?.console ?? [],
+  };
+  return json(200, result);
+}
+
+function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {
+  return {
+    requestId: context.request.requestId,
+    receivedAtMs: Date.now(),
+    method: tracked.method,
+    namespace: context.namespace,
+    path: tracked.path,
+    rawQuery: tracked.rawQuery,
+    query: parseQuery(tracked.rawQuery),
+    headers: tracked.headers,
+    // A body over 64 KiB was kept truncated (SPEC §4); the dry run sees what was kept.
+    body: fromBase64(tracked.body),
+    clientAddress: tracked.clientAddress,
+  };
+}
+
+/** Unset fields default to a request to the responder's own location, so `{}` is a useful first try. */
+function fromTestRequest(
+  context: RouteContext,
+  given: TestRequest | undefined,
+  responder: Pick<Responder, 'method' | 'location'>,
+): WebhookRequest {
+  const rawQuery = given?.rawQuery ?? '';
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given?.headers ?? {})) {
+    const key = name.toLowerCase();
+    headers[key] = key in headers ? `${headers[key]},${value}` : value;
+  }
+  return {
+    requestId: context.request.requestId,
+    receivedAtMs: Date.now(),
+    method: (given?.method ?? (responder.method === 'ANY' ? 'GET' : responder.method)).toUpperCase(),
+    namespace: context.namespace,
+    path: given?.path ?? responder.location.path,
+    rawQuery,
+    query: parseQuery(rawQuery),
+    headers,
+    body: fromBase64(given?.bodyBase64 ?? ''),
+    clientAddress: given?.clientAddress ?? null,
+  };
+}
+
+function fromBase64(text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}

@@ -1,0 +1,101 @@
+// The shapes of the management API (SPEC §5) beyond the responder itself: request bodies, query parameters and
+// answers. Built from the responder schemas of lib/responders/schema.ts; the OpenAPI document is generated
+// from these same objects, so there is no second copy to drift.
+import { z } from 'zod';
+import { listPageSizeMax } from '../limits.ts';
+import { scriptOutcomes } from '../metrics/names.ts';
+import {
+  consoleLineSchema,
+  headerPairSchema,
+  responderCreateSchema,
+  responderSchema,
+  responderUpdateSchema,
+  trackedRequestSchema,
+} from '../responders/schema.ts';
+
+/** Fields the server owns: a create that sends them is refused, a replace may echo them back from a GET. */
+export const readOnlyResponderFields = ['id', 'version', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * PUT body: a whole definition plus the version it read. `id`, `createdAt` and `updatedAt` may be sent back as
+ * read, so GET → edit → PUT works on the document as it came; `id` must then name the same responder.
+ */
+export const responderReplaceSchema = responderUpdateSchema.extend({
+  id: z
+    .string({ error: 'id: must be a string' })
+    .optional()
+    .describe('read-only: must match the URL if sent'),
+  createdAt: z.int({ error: 'createdAt: must be an integer' }).optional().describe('read-only: ignored'),
+  updatedAt: z.int({ error: 'updatedAt: must be an integer' }).optional().describe('read-only: ignored'),
+});
+
+export const testRequestSchema = z
+  .strictObject({
+    method: z
+      .string({ error: 'request.method: must be a string' })
+      .regex(/^[A-Za-z]{1,20}$/, 'request.method: must be an HTTP method such as GET or POST')
+      .optional()
+      .describe("default: the responder's method (GET for ANY)"),
+    path: z
+      .string({ error: 'request.path: must be a string' })
+      .startsWith('/', 'request.path: must start with /')
+      .max(2048, 'request.path: must be at most 2048 characters')
+      .optional()
+      .describe("below the namespace; default: the responder's location path"),
+    rawQuery: z
+      .string({ error: 'request.rawQuery: must be a string' })
+      .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
+      .default(''),
+    headers: z
+      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
+      .default({}),
+    bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
+    clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
+  })
+  .describe('The webhook request to answer, as a caller would send it');
+
+export const testBodySchema = z.strictObject({
+  responder: responderCreateSchema
+    .optional()
+    .describe('a draft with the same fields as a create; default: the stored responder'),
+  request: testRequestSchema
+    .optional()
+    .describe("default: ?request=<tracked request id>, else a request to the responder's own location"),
+});
+
+export const testResultSchema = z.object({
+  statusCode: z.int(),
+  headers: z.array(headerPairSchema).describe('ordered [name, value] pairs'),
+  bodyBase64: z.string(),
+  outcome: z.enum(scriptOutcomes).nullable().describe('null for a responder without a script'),
+  durationMs: z.number(),
+  memoryBytes: z.int(),
+  console: z.array(consoleLineSchema),
+});
+
+export const responderPageSchema = z.object({
+  items: z.array(responderSchema),
+  nextToken: z.string().optional().describe('pass as ?nextToken= for the next page; absent on the last page'),
+});
+
+export const historySchema = z.object({
+  items: z.array(trackedRequestSchema).describe('newest first'),
+});
+
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+export const listQuerySchema = z.object({
+  limit: z.coerce
+    .number({ error: 'limit: must be a number' })
+    .int('limit: must be an integer')
+    .min(1, 'limit: must be at least 1')
+    .max(listPageSizeMax, `limit: must be at most ${listPageSizeMax}`)
+    .optional(),
+  nextToken: z.string().optional(),
+});
+
+export type TestBody = z.infer<typeof testBodySchema>;
+export type TestRequest = z.infer<typeof testRequestSchema>;
+export type TestResult = z.infer<typeof testResultSchema>;

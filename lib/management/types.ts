@@ -1,0 +1,34 @@
+// The plain request and response of the management core (SPEC §5): no AWS event shapes inside it. The
+// Lambda handler and the local server turn API Gateway payload 2.0 events into these and back.
+import type { ApiKeyStore } from '../keys/key-store.ts';
+import type { Sandbox } from '../sandbox/index.ts';
+import type { HistoryStore, ResponderStore } from '../store/types.ts';
+
+export interface ManagementRequest {
+  requestId: string;
+  method: string;
+  /** The full path as received, `/api/...`. */
+  path: string;
+  /** One value per key, the last wins. */
+  query: Record<string, string>;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface ManagementResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** JSON text; absent for 204. */
+  body?: string;
+}
+
+export interface ManagementDeps {
+  responders: ResponderStore;
+  history: HistoryStore;
+  keys: Pick<ApiKeyStore, 'get'>;
+  /** Syntax checks on save and dry runs; never records history or metrics. */
+  sandbox: Pick<Sandbox, 'run' | 'checkSyntax'>;
+  /** The definition cache of this process, forgotten after every write so this process serves the change at once. */
+  definitions?: { invalidate(namespace: string): void };
+}

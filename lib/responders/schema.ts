@@ -1,0 +1,239 @@
+// The responder and the tracked request as JSON (SPEC §2, §4): zod schemas that are also the TypeScript types.
+// The management API generates its OpenAPI document from these with `z.toJSONSchema`, so the input schemas
+// use only checks and defaults (no transforms): what they accept is what JSON Schema can describe, plus
+// byte-size refinements that JSON Schema cannot express.
+import { z } from 'zod';
+import {
+  deploymentCaps,
+  headerNameMaxChars,
+  headerValueMaxChars,
+  minimumScriptLimits,
+  namespaceMaxChars,
+  namespaceMinChars,
+  requestsToTrackMax,
+  responderHeadersMax,
+  responderNameMaxChars,
+  responderPathMaxChars,
+  scriptMaxBytes,
+  staticBodyMaxBytes,
+} from '../limits.ts';
+import { scriptOutcomes } from '../metrics/names.ts';
+
+export const httpMethods = [
+  'ANY',
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'CONNECT',
+  'TRACE',
+  'PATCH',
+] as const;
+
+const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
+
+/** A type error that tells a missing field from a wrong one, naming the field either way. */
+const typeError =
+  (field: string, expected: string) =>
+  (issue: { input?: unknown }): string =>
+    issue.input === undefined ? `${field}: is required` : `${field}: must be ${expected}`;
+
+/** RFC 9110 `token`: the characters a header name may use. */
+const httpTokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Whitespace, control characters, `?` and `#` have no place in a location path (SPEC §2). */
+const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
+
+export const namespaceSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[a-z0-9-]{${namespaceMinChars},${namespaceMaxChars}}$`),
+    `namespace: must be ${namespaceMinChars} to ${namespaceMaxChars} characters of a-z, 0-9 and -`,
+  )
+  .refine((value) => value !== 'api', { message: 'namespace: "api" is reserved for the management API' });
+
+export const locationSchema = z.strictObject(
+  {
+    pathType: z.enum(['=', '^'], { error: typeError('location.pathType', '"=" (exact) or "^" (prefix)') }),
+    path: z
+      .string({ error: typeError('location.path', 'a string') })
+      .min(1, 'location.path: must start with /')
+      .max(responderPathMaxChars, `location.path: must be at most ${responderPathMaxChars} characters`)
+      .startsWith('/', 'location.path: must start with /')
+      .refine((path) => path === '/' || !path.endsWith('/'), {
+        message: 'location.path: must not end with / (except "/" itself)',
+      })
+      .refine((path) => !forbiddenPathCharacters.test(path), {
+        message: 'location.path: must not contain ?, #, white space or control characters',
+      }),
+  },
+  { error: typeError('location', 'an object {pathType, path}') },
+);
+
+export const headerPairSchema = z.tuple([
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(headerNameMaxChars, `must be at most ${headerNameMaxChars} characters`)
+    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"),
+  z
+    .string()
+    .max(headerValueMaxChars, `must be at most ${headerValueMaxChars} characters`)
+    .refine((value) => !/[\r\n\0]/.test(value), { message: 'must not contain CR, LF or NUL' }),
+]);
+
+export const responderLimitsSchema = z.strictObject({
+  memoryBytes: z
+    .int('settings.limits.memoryBytes: must be an integer')
+    .min(
+      minimumScriptLimits.memoryBytes,
+      `settings.limits.memoryBytes: must be at least ${minimumScriptLimits.memoryBytes}`,
+    )
+    .max(
+      deploymentCaps.memoryBytes,
+      `settings.limits.memoryBytes: must be at most ${deploymentCaps.memoryBytes}`,
+    )
+    .optional(),
+  deadlineMs: z
+    .int('settings.limits.deadlineMs: must be an integer')
+    .min(
+      minimumScriptLimits.deadlineMs,
+      `settings.limits.deadlineMs: must be at least ${minimumScriptLimits.deadlineMs}`,
+    )
+    .max(
+      deploymentCaps.deadlineMs,
+      `settings.limits.deadlineMs: must be at most ${deploymentCaps.deadlineMs}`,
+    )
+    .optional(),
+});
+
+export const responderSettingsSchema = z.strictObject(
+  {
+    requestsToTrack: z
+      .int('settings.requestsToTrack: must be an integer')
+      .min(0, 'settings.requestsToTrack: must be at least 0')
+      .max(requestsToTrackMax, `settings.requestsToTrack: must be at most ${requestsToTrackMax}`)
+      .default(0),
+    statusCode: z
+      .int('settings.statusCode: must be an integer')
+      .min(100, 'settings.statusCode: must be between 100 and 599')
+      .max(599, 'settings.statusCode: must be between 100 and 599')
+      .default(200),
+    headers: z
+      .array(headerPairSchema, { error: 'settings.headers: must be a list of [name, value] pairs' })
+      .max(responderHeadersMax, `settings.headers: at most ${responderHeadersMax} headers`)
+      .default([]),
+    body: z
+      .string({ error: typeError('settings.body', 'a string') })
+      .max(staticBodyMaxBytes)
+      .refine((body) => utf8Bytes(body) <= staticBodyMaxBytes, {
+        message: `settings.body: must be at most ${staticBodyMaxBytes} bytes (UTF-8)`,
+      })
+      .optional(),
+    script: z
+      .string({ error: typeError('settings.script', 'a string') })
+      .max(scriptMaxBytes)
+      .refine((script) => utf8Bytes(script) <= scriptMaxBytes, {
+        message: `settings.script: must be at most ${scriptMaxBytes} bytes (UTF-8)`,
+      })
+      .optional(),
+    limits: responderLimitsSchema.optional(),
+  },
+  { error: typeError('settings', 'an object') },
+);
+
+/** What a client sends to create a responder (and, with `version`, to replace one). */
+export const responderCreateSchema = z.strictObject({
+  name: z
+    .string({ error: typeError('name', 'a string') })
+    .min(1, 'name: must not be empty')
+    .max(responderNameMaxChars, `name: must be at most ${responderNameMaxChars} characters`),
+  location: locationSchema,
+  method: z.enum(httpMethods, { error: typeError('method', `one of ${httpMethods.join(', ')}`) }),
+  enabled: z.boolean({ error: typeError('enabled', 'true or false') }).default(true),
+  settings: responderSettingsSchema,
+});
+
+/** PUT replaces the whole definition and must carry the version it read (optimistic concurrency). */
+export const responderUpdateSchema = responderCreateSchema.extend({
+  version: z.int({ error: typeError('version', 'an integer') }).min(1, 'version: must be at least 1'),
+});
+
+export const responderSchema = responderCreateSchema.extend({
+  id: z.string(),
+  version: z.int().min(1),
+  createdAt: z.int().describe('unix seconds'),
+  updatedAt: z.int().describe('unix seconds'),
+});
+
+export type HttpMethod = (typeof httpMethods)[number];
+export type ResponderLocation = z.infer<typeof locationSchema>;
+export type ResponderSettings = z.infer<typeof responderSettingsSchema>;
+export type ResponderInput = z.infer<typeof responderCreateSchema>;
+/** What a client may send (defaults not yet applied). */
+export type ResponderInputJson = z.input<typeof responderCreateSchema>;
+export type ResponderUpdate = z.infer<typeof responderUpdateSchema>;
+export type Responder = z.infer<typeof responderSchema>;
+
+export const consoleLineSchema = z.object({
+  level: z.enum(['log', 'info', 'warn', 'error']),
+  message: z.string(),
+});
+
+/** One request kept in a responder's history (SPEC §4). */
+export const trackedRequestSchema = z.object({
+  id: z.string(),
+  createdAt: z.int().describe('unix milliseconds'),
+  method: z.string(),
+  path: z.string(),
+  rawQuery: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().describe('base64 of the request body, capped at 64 KiB'),
+  bodyTruncated: z.boolean(),
+  clientAddress: z.string().nullable(),
+  statusCode: z.int(),
+  outcome: z.enum(scriptOutcomes).nullable().describe('null for a responder without a script'),
+  durationMs: z.number(),
+  memoryBytes: z.int(),
+  console: z.array(consoleLineSchema),
+});
+
+export type TrackedRequest = z.infer<typeof trackedRequestSchema>;
+
+/**
+ * One line per problem, each naming the field (`settings.headers[0][0]: …`). The field path comes from zod;
+ * the messages above repeat the field's name so they also read well on their own.
+ */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = formatFieldPath(issue.path);
+      if (issue.code === 'unrecognized_keys') {
+        const keys = issue.keys.map((key) => (field ? `${field}.${key}` : key));
+        return `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}`;
+      }
+      if (!field) return issue.message;
+      // Messages above start with their field's name; under a longer path (e.g. a responders file) the
+      // message's own name is replaced by the full one.
+      const named = /^([\w.[\]]+): (.*)$/s.exec(issue.message);
+      if (named?.[1] && named[2] !== undefined && withoutIndexes(field).endsWith(withoutIndexes(named[1]))) {
+        return `${field}: ${named[2]}`;
+      }
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+function formatFieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function withoutIndexes(field: string): string {
+  return field.replace(/\[\d+\]/g, '');
+}

@@ -1,0 +1,64 @@
+// BatchGetItem takes at most 100 keys and BatchWriteItem 25 requests; both may hand back unprocessed work
+// under throttling, which is retried here with a short backoff.
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+type Key = Record<string, string>;
+const batchGetMaxKeys = 100;
+const batchWriteMaxRequests = 25;
+const maxRounds = 8;
+
+const backoff = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+
+export async function batchGet(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Key[],
+  consistent: boolean,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += batchGetMaxKeys) {
+    let pending: Key[] | undefined = keys.slice(start, start + batchGetMaxKeys);
+    for (let round = 0; pending && pending.length > 0; round++) {
+      if (round >= maxRounds) throw new Error('BatchGetItem left keys unprocessed');
+      if (round > 0) await backoff(round);
+      const result = await documents.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined;
+    }
+  }
+  return found;
+}
+
+export async function batchDelete(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Key[],
+): Promise<void> {
+  for (let start = 0; start < keys.length; start += batchWriteMaxRequests) {
+    let pending = keys.slice(start, start + batchWriteMaxRequests).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= maxRounds) throw new Error('BatchWriteItem left requests unprocessed');
+      if (round > 0) await backoff(round);
+      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
+}
+
+export async function batchPut(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let start = 0; start < items.length; start += batchWriteMaxRequests) {
+    let pending = items.slice(start, start + batchWriteMaxRequests).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= maxRounds) throw new Error('BatchWriteItem left requests unprocessed');
+      if (round > 0) await backoff(round);
+      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// One DynamoDB document client per process. A local store (dynalite, DynamoDB Local) accepts any credentials,
+// so dummy ones are used for a non-AWS endpoint when the environment names none; against AWS (no endpoint, or
+// an amazonaws.com one) the SDK's default credential chain applies.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  /** e.g. http://127.0.0.1:8000 for a local store; unset for AWS. */
+  endpoint?: string;
+  region?: string;
+}
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+}
+
+export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
+  const local = options.endpoint !== undefined;
+  const needsDummyCredentials =
+    local &&
+    !isAwsEndpoint(options.endpoint ?? '') &&
+    !process.env.AWS_ACCESS_KEY_ID &&
+    !process.env.AWS_PROFILE;
+  const client = new DynamoDBClient({
+    ...(local ? { endpoint: options.endpoint } : {}),
+    // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
+    // operator commands reach the region of the operator's profile; a local store needs some region.
+    region: options.region ?? process.env.AWS_REGION ?? (local ? 'us-east-1' : undefined),
+    ...(needsDummyCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    maxAttempts: 3,
+  });
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, documents };
+}
+
+function isAwsEndpoint(endpoint: string): boolean {
+  try {
+    return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+// What the rest of the system needs from storage. The DynamoDB implementations live in ./dynamodb; the
+// management API builds its HTTP routes on exactly these operations.
+import type { Responder, ResponderInput, ResponderUpdate, TrackedRequest } from '../responders/schema.ts';
+
+export interface ResponderPage {
+  items: Responder[];
+  nextToken?: string;
+}
+
+export interface ResponderStore {
+  /** Assigns id, version 1 and timestamps. Throws ResponderConflictError('route') if (location, method) is taken. */
+  create(namespace: string, input: ResponderInput): Promise<Responder>;
+  get(namespace: string, id: string): Promise<Responder | undefined>;
+  /**
+   * Replaces the definition if `update.version` is the stored one; the result has version + 1.
+   * Throws ResponderNotFoundError, or ResponderConflictError ('version' when stale, 'route' when taken).
+   */
+  update(namespace: string, id: string, update: ResponderUpdate): Promise<Responder>;
+  /** Deletes the responder and its history; false if there was none. */
+  delete(namespace: string, id: string): Promise<boolean>;
+  /** One page in creation order. Throws InvalidPageTokenError for a token it did not issue. */
+  list(namespace: string, options?: { limit?: number; nextToken?: string }): Promise<ResponderPage>;
+  /** Every responder of the namespace, for routing: one round trip unless the namespace is very large. */
+  listAll(namespace: string): Promise<Responder[]>;
+}
+
+export interface HistoryStore {
+  /** Keeps `request` as one of the newest `keep` requests of the responder. */
+  record(responderId: string, keep: number, request: TrackedRequest): Promise<void>;
+  /** The newest `keep` requests, newest first. */
+  list(responderId: string, keep: number): Promise<TrackedRequest[]>;
+  get(responderId: string, requestId: string): Promise<TrackedRequest | undefined>;
+  clear(responderId: string): Promise<void>;
+}

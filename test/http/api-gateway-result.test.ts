@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('webhook response -> API Gateway v2 result', () => {
+  it('keeps a JSON body as text', () => {
+    const result = resultFromWebhookResponse({
+      statusCode: 201,
+      headers: [['Content-Type', 'application/json']],
+      body: bytes('{"ok":"✓"}'),
+    });
+    expect(result).toEqual({
+      statusCode: 201,
+      headers: { 'content-type': 'application/json' },
+      body: '{"ok":"✓"}',
+      isBase64Encoded: false,
+    });
+  });
+
+  it('keeps an undeclared UTF-8 body as text', () => {
+    const result = resultFromWebhookResponse({ statusCode: 200, headers: [], body: bytes('plain') });
+    expect(result.body).toBe('plain');
+    expect(result.isBase64Encoded).toBe(false);
+  });
+
+  it('sends a PNG as base64 so API Gateway delivers the exact bytes', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const result = resultFromWebhookResponse({
+      statusCode: 200,
+      headers: [['content-type', 'image/png']],
+      body: png,
+    });
+    expect(result.isBase64Encoded).toBe(true);
+    expect(Buffer.from(result.body ?? '', 'base64').equals(Buffer.from(png))).toBe(true);
+  });
+
+  it('sends invalid UTF-8 as base64 even when declared as text', () => {
+    const result = resultFromWebhookResponse({
+      statusCode: 200,
+      headers: [['content-type', 'text/plain']],
+      body: new Uint8Array([0xff, 0xfe, 0x41]),
+    });
+    expect(result.isBase64Encoded).toBe(true);
+    expect(result.body).toBe(Buffer.from([0xff, 0xfe, 0x41]).toString('base64'));
+  });
+
+  it('moves several set-cookie headers into cookies and joins other repeats', () => {
+    const result = resultFromWebhookResponse({
+      statusCode: 200,
+      headers: [
+        ['set-cookie', 'a=1; Path=/'],
+        ['Set-Cookie', 'b=2'],
+        ['x-tag', 'one'],
+        ['x-tag', 'two'],
+      ],
+      body: new Uint8Array(0),
+    });
+    expect(result.cookies).toEqual(['a=1; Path=/', 'b=2']);
+    expect(result.headers).toEqual({ 'x-tag': 'one, two' });
+    expect(result.body).toBe('');
+  });
+});

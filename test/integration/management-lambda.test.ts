@@ -1,0 +1,78 @@
+// functions/management.ts as Lambda runs it: API Gateway payload 2.0 events in, results out, against dynalite.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../lib/keys/api-key.ts';
+import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
+import { useDynalite } from '../support/dynalite.ts';
+import { apiGatewayEvent } from '../support/events.ts';
+
+const db = useDynalite();
+const key = generateApiKey();
+let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+beforeAll(async () => {
+  process.env.TABLE_NAME = db.dynamo.tableName;
+  process.env.DYNAMODB_ENDPOINT = db.dynamo.endpoint;
+  await new DynamoApiKeyStore({ documents: db.stores.clients.documents, tableName: db.dynamo.tableName }).put(
+    {
+      prefix: apiKeyPrefix(key),
+      namespace: 'team-l',
+      hash: hashApiKey(key).toString('hex'),
+      createdAt: 0,
+    },
+  );
+  ({ handler } = await import('../../functions/management.ts'));
+});
+
+const authorized = { authorization: `Bearer ${key}` };
+
+describe('management Lambda handler (payload 2.0)', () => {
+  it('creates a responder from a base64-encoded JSON body, as API Gateway may send it', async () => {
+    const body = {
+      name: 'from lambda',
+      location: { pathType: '=', path: '/lambda' },
+      method: 'POST',
+      settings: { script: "(async () => ({ body: 'é' }))();" },
+    };
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'POST',
+        rawPath: '/api/responders',
+        headers: { ...authorized, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(body)).toString('base64'),
+        isBase64Encoded: true,
+      }),
+    );
+    expect(result.statusCode).toBe(201);
+    expect(result.isBase64Encoded).toBe(false);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ ...body, version: 1 });
+    expect((await db.stores.responders.listAll('team-l')).map((r) => r.name)).toEqual(['from lambda']);
+  });
+
+  it('lists with query parameters from rawQueryString and refuses a missing key with 401', async () => {
+    const page = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        rawPath: '/api/responders',
+        rawQueryString: 'limit=1',
+        headers: authorized,
+      }),
+    );
+    expect(page.statusCode).toBe(200);
+    expect(JSON.parse(page.body ?? '').items).toHaveLength(1);
+    const refused = await handler(apiGatewayEvent({ method: 'GET', rawPath: '/api/responders' }));
+    expect(refused.statusCode).toBe(401);
+    expect(JSON.parse(refused.body ?? '')).toEqual({
+      error: { code: 'unauthorized', message: expect.any(String) },
+    });
+  });
+
+  it('answers 204 with no body for a delete', async () => {
+    const [responder] = await db.stores.responders.listAll('team-l');
+    const result = await handler(
+      apiGatewayEvent({ method: 'DELETE', rawPath: `/api/responders/${responder?.id}`, headers: authorized }),
+    );
+    expect(result.statusCode).toBe(204);
+    expect(result.body).toBeUndefined();
+  });
+});

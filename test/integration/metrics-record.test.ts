@@ -1,0 +1,137 @@
+// The EMF record a webhook request writes to stdout (SPEC §6), parsed as CloudWatch would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
+import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
+import { responderCreateSchema } from '../../lib/responders/schema.ts';
+import { createSandbox, type Sandbox } from '../../lib/sandbox/index.ts';
+import type { ScriptRunner } from '../../lib/webhook/handle-webhook.ts';
+import { useDynalite } from '../support/dynalite.ts';
+import { apiGatewayEvent } from '../support/events.ts';
+
+const db = useDynalite();
+let sandbox: Sandbox;
+beforeAll(() => {
+  sandbox = createSandbox({ poolSize: 1 });
+});
+afterAll(() => sandbox.close());
+
+interface EmfRecord {
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
+  [key: string]: unknown;
+}
+
+async function emfRecordsOf(action: () => Promise<unknown>): Promise<EmfRecord[]> {
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = chunk.toString();
+    if (text.includes('"CloudWatchMetrics"')) {
+      lines.push(text);
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    await action();
+  } finally {
+    process.stdout.write = write;
+  }
+  return lines
+    .flatMap((text) => text.split('\n').filter(Boolean))
+    .map((line) => JSON.parse(line) as EmfRecord);
+}
+
+const handlerWith = (runner: ScriptRunner) =>
+  createApiGatewayHandler({
+    definitions: new DefinitionCache({ load: (ns) => db.stores.responders.listAll(ns) }),
+    history: db.stores.history,
+    sandbox: runner,
+  });
+
+describe('metrics record', () => {
+  it('writes one EMF record per script request with the SPEC §6 names, ids as properties', async () => {
+    const created = await db.stores.responders.create(
+      'metrics',
+      responderCreateSchema.parse({
+        name: 'm',
+        location: { pathType: '=', path: '/m' },
+        method: 'ANY',
+        settings: { script: "(() => ({ body: 'ok' }))()" },
+      }),
+    );
+    const records = await emfRecordsOf(() =>
+      handlerWith(sandbox)(apiGatewayEvent({ rawPath: '/metrics/m', requestId: 'req-emf-1' })),
+    );
+    expect(records).toHaveLength(1);
+    const [record] = records;
+    const [directive] = record?._aws.CloudWatchMetrics ?? [];
+    expect(directive?.Namespace).toBe('WebhookResponders');
+    expect(directive?.Dimensions).toEqual([['Service']]);
+    expect(Object.fromEntries(directive?.Metrics.map((m) => [m.Name, m.Unit]) ?? [])).toEqual({
+      RequestLatency: 'Milliseconds',
+      ProcessMemoryRss: 'Bytes',
+      DefinitionCacheMiss: 'Count',
+      ScriptExecutionTime: 'Milliseconds',
+      ScriptMemoryUsed: 'Bytes',
+      ScriptOutcome_ok: 'Count',
+    });
+    expect(record).toMatchObject({
+      Service: 'webhook-responders',
+      namespace: 'metrics',
+      responderId: created.id,
+      requestId: 'req-emf-1',
+      ScriptOutcome_ok: 1,
+      DefinitionCacheMiss: 1,
+    });
+    expect(record?.ProcessMemoryRss).toBeGreaterThan(0);
+    expect(record?.ScriptMemoryUsed).toBeGreaterThan(0);
+  });
+
+  it('counts a responder not found', async () => {
+    const [record] = await emfRecordsOf(() =>
+      handlerWith(sandbox)(apiGatewayEvent({ rawPath: '/nothing-here/x' })),
+    );
+    expect(record).toMatchObject({ ResponderNotFound: 1, namespace: 'nothing-here' });
+    expect(record?.responderId).toBeUndefined();
+  });
+
+  it('counts a sandbox recycle with its reason as a property', async () => {
+    await db.stores.responders.create(
+      'recycle',
+      responderCreateSchema.parse({
+        name: 'r',
+        location: { pathType: '=', path: '/r' },
+        method: 'ANY',
+        settings: { script: 'whatever' },
+      }),
+    );
+    const recycling: ScriptRunner = {
+      run: async () => ({
+        outcome: 'timeout',
+        statusCode: 504,
+        headers: [],
+        body: new Uint8Array(0),
+        console: [],
+        durationMs: 5100,
+        memoryBytes: 0,
+        recycled: 'hard-stop',
+      }),
+    };
+    const [record] = await emfRecordsOf(() =>
+      handlerWith(recycling)(apiGatewayEvent({ rawPath: '/recycle/r' })),
+    );
+    expect(record).toMatchObject({
+      SandboxRecycled: 1,
+      recycleReason: 'hard-stop',
+      ScriptOutcome_timeout: 1,
+    });
+    expect(record?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['Service']]);
+  });
+});

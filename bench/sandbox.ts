@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContext, runInContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { wasmFilePath } from '../lib/sandbox/files.ts';
 import {
@@ -89,6 +90,28 @@ async function sandboxLatency(gapMs: number) {
   return { wall: percentiles(wall), inside: percentiles(inside) };
 }
 
+/** The floor under any worker design: an empty message to a worker thread and back. */
+async function echoRoundTrip() {
+  const worker = new Worker(
+    "require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))",
+    { eval: true },
+  );
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < warmup + runs; i++) {
+      const started = performance.now();
+      await new Promise((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage(i);
+      });
+      if (i >= warmup) samples.push(performance.now() - started);
+    }
+  } finally {
+    await worker.terminate();
+  }
+  return percentiles(samples);
+}
+
 async function vmLatency() {
   const body = requestBody();
   const samples: number[] = [];
@@ -168,6 +191,7 @@ async function rssOverRuns() {
 export async function benchSandbox(): Promise<BenchSection> {
   const idle = await sandboxLatency(idleGapMs);
   const busy = await sandboxLatency(0);
+  const echo = await echoRoundTrip();
   const vm = await vmLatency();
   const cold = await coldStart();
   const rss = await rssOverRuns();
@@ -189,6 +213,7 @@ export async function benchSandbox(): Promise<BenchSection> {
       row('  of which inside the worker (durationMs)', runs, idle.inside),
       row('run(), back to back (no idle time: context made and freed inline)', runs, busy.wall),
       row('  of which inside the worker (durationMs)', runs, busy.inside),
+      row('an empty message to a worker thread and back (the round-trip floor)', runs, echo),
       row('node:vm, new context per run (reference, not a sandbox)', runs, vm),
       row('process start to first finished execution (bundled as for Lambda)', coldStarts, cold.total),
       row('  of which after the entry module began (the sandbox share)', coldStarts, cold.sandboxShare),

@@ -13,6 +13,7 @@ import {
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
 import { chunkOfGlobal, guestChunks, guestCore } from './guest-prelude.ts';
+import { heapBytesInUse } from './heap-usage.ts';
 import {
   atob,
   btoa,
@@ -59,6 +60,10 @@ interface Slot {
   prepared: Prepared | undefined;
   /** The heap asked for more memory than the limit allows since the last execution started. */
   exhausted: boolean;
+  /** The module's first allocation, where a walk of the heap starts (heap-usage.ts). */
+  firstPayload: number;
+  /** Bytes in use before any runtime exists (the ballast, the bindings' own): not the script's. */
+  baselineBytes: number;
 }
 
 interface Guest {
@@ -98,7 +103,7 @@ export class Engine {
     const slot = await this.slotFor(limits.memoryBytes);
     const prepared = slot.prepared ?? this.prepare(slot);
     slot.prepared = undefined;
-    const { runtime, ctx, guest, state } = prepared;
+    const { runtime, state } = prepared;
     slot.exhausted = false;
     state.deadline = Date.now() + limits.deadlineMs;
     runtime.setMaxStackSize(limits.stackBytes);
@@ -125,7 +130,7 @@ export class Engine {
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
     if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
     // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
-    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(runtime, ctx);
+    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(slot, prepared);
     let recycled = this.pendingRecycle;
     this.pendingRecycle = undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
@@ -322,7 +327,10 @@ export class Engine {
     };
   }
 
-  private memoryInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+  /** Bytes the execution's runtime holds on the heap; QuickJS's own (slower, approximate) count if the walk fails. */
+  private memoryInUse(slot: Slot, { runtime, ctx }: Prepared): number {
+    const walked = heapBytesInUse(slot.memory.buffer, slot.firstPayload);
+    if (walked !== undefined) return Math.max(0, walked - slot.baselineBytes);
     try {
       return runtime
         .computeMemoryUsage()
@@ -415,6 +423,8 @@ export class Engine {
       memory,
       prepared: undefined,
       exhausted: false,
+      firstPayload: 0,
+      baselineBytes: 0,
     };
     // Emscripten grows the memory through this method; a refusal is how we know the limit was reached.
     const grow = memory.grow.bind(memory);
@@ -428,8 +438,10 @@ export class Engine {
     };
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
-    const ballastBytes = initialMemoryBytes - (this.firstAllocation(heap) + heapBytes);
+    slot.firstPayload = this.firstAllocation(heap);
+    const ballastBytes = initialMemoryBytes - (slot.firstPayload + heapBytes);
     if (ballastBytes > 0) heap._malloc(ballastBytes);
+    slot.baselineBytes = heapBytesInUse(memory.buffer, slot.firstPayload) ?? 0;
     return slot;
   }
 

@@ -3,7 +3,7 @@
 //
 // Items (all keys are plain strings, `#`-separated):
 //   pk NS#<namespace>   sk DEF#<id>                      a responder definition (settings inline as JSON)
-//   pk NS#<namespace>   sk BLOB#<id>#<version>#<n>       chunk n of the settings JSON when it is too big to inline
+//   pk NS#<namespace>   sk BLOB#<id>#<version>#<w>#<n>   chunk n of the settings JSON of write w, when too big to inline
 //   pk NS#<namespace>   sk ROUTE#<METHOD>#<type><path>   the claim that makes (location, method) unique
 //   pk HIST#<id>        sk COUNTER                       the responder's request counter (atomic ADD)
 //   pk HIST#<id>        sk REQ#<slot>                    tracked request number n in slot n mod N (TTL 7 days)

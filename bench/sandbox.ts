@@ -90,8 +90,9 @@ async function sandboxLatency(gapMs: number) {
   return { wall: percentiles(wall), inside: percentiles(inside) };
 }
 
-/** The floor under any worker design: an empty message to a worker thread and back. */
-async function echoRoundTrip() {
+/** The floor under any worker design: the same request to a worker thread that only sends it back. */
+async function echoRoundTrip(gapMs: number) {
+  const payload = run(requestBody());
   const worker = new Worker(
     "require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))",
     { eval: true },
@@ -99,10 +100,11 @@ async function echoRoundTrip() {
   const samples: number[] = [];
   try {
     for (let i = 0; i < warmup + runs; i++) {
+      if (gapMs > 0) await sleep(gapMs);
       const started = performance.now();
       await new Promise((resolve) => {
         worker.once('message', resolve);
-        worker.postMessage(i);
+        worker.postMessage(payload);
       });
       if (i >= warmup) samples.push(performance.now() - started);
     }
@@ -191,7 +193,8 @@ async function rssOverRuns() {
 export async function benchSandbox(): Promise<BenchSection> {
   const idle = await sandboxLatency(idleGapMs);
   const busy = await sandboxLatency(0);
-  const echo = await echoRoundTrip();
+  const echoIdle = await echoRoundTrip(idleGapMs);
+  const echoBusy = await echoRoundTrip(0);
   const vm = await vmLatency();
   const cold = await coldStart();
   const rss = await rssOverRuns();
@@ -213,7 +216,12 @@ export async function benchSandbox(): Promise<BenchSection> {
       row('  of which inside the worker (durationMs)', runs, idle.inside),
       row('run(), back to back (no idle time: context made and freed inline)', runs, busy.wall),
       row('  of which inside the worker (durationMs)', runs, busy.inside),
-      row('an empty message to a worker thread and back (the round-trip floor)', runs, echo),
+      row(
+        `the request to a worker that echoes it, ${idleGapMs} ms idle between (round-trip floor)`,
+        runs,
+        echoIdle,
+      ),
+      row('the request to a worker that echoes it, back to back (round-trip floor)', runs, echoBusy),
       row('node:vm, new context per run (reference, not a sandbox)', runs, vm),
       row('process start to first finished execution (bundled as for Lambda)', coldStarts, cold.total),
       row('  of which after the entry module began (the sandbox share)', coldStarts, cold.sandboxShare),

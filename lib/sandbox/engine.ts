@@ -14,8 +14,9 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
-import { chunkOfGlobal, guestChunks, guestCore, lazyGlobals } from './guest-prelude.ts';
+import { chunkOfGlobal, guestChunks, guestCore, guestFaults, lazyGlobals } from './guest-prelude.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
+import { heapBytesInUse } from './heap-usage.ts';
 import {
   atob,
   btoa,
@@ -72,20 +73,26 @@ interface Slot {
   compiled: Map<string, CompiledScript | undefined>;
   /** The snapshot the memory was last put back to. */
   at: HeapSnapshot | undefined;
-  /** Something ran since then; the highest break it left. */
+  /** Something ran since then; the highest heap end it left. */
   dirtyEnd: number | undefined;
-  firstChunk: number;
   ballast: { start: number; end: number } | undefined;
   /** The heap asked for more memory than the limit allows since the last execution started. */
   exhausted: boolean;
+  /** The module's first allocation, where a walk of the heap starts (heap-usage.ts). */
+  firstPayload: number;
+  /** Bytes in use before any runtime exists (the ballast, the bindings' own): not the script's. */
+  baselineBytes: number;
 }
 
 interface Guest {
   setContext: QuickJSHandle;
   awaitValue: QuickJSHandle;
   finish: QuickJSHandle;
-  describeError: QuickJSHandle;
-  errorKind: QuickJSHandle;
+  /** The intrinsics the core captured, for chunks the host compiles later. */
+  intrinsics: QuickJSHandle;
+  /** Compiled on the first failure of the execution (guestFaults). */
+  describeError?: QuickJSHandle;
+  errorKind?: QuickJSHandle;
 }
 
 interface Prepared {
@@ -130,25 +137,25 @@ export class Engine {
     try {
       answer = this.execute(prepared, request, compiled);
     } catch {
-      // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
+      // A host fault inside the module (an abort): the module cannot be trusted any more.
       this.drop(slot);
-      const answered: WorkerAnswer = {
+      return {
         id: request.id,
-        outcome: state.interrupted ? 'timeout' : 'error',
-        message: state.interrupted ? undefined : 'the sandbox failed',
+        ...(state.interrupted
+          ? timeoutFault
+          : slot.exhausted
+            ? memoryFault
+            : { outcome: 'error', message: 'the sandbox failed' }),
         console: state.console.lines,
         durationMs: performance.now() - started,
-        memoryBytes: slot.memory.buffer.byteLength,
+        memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
       };
-      return answered;
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
-    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
-      answer = { outcome: 'memory' };
-    const heapUse = (slot.snapshot as HeapSnapshot).use();
-    slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, heapUse.endBytes);
-    const memoryBytes = heapUse.inUseBytes - (slot.ballast ? slot.ballast.end - slot.ballast.start : 0);
+    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
+    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
+    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(slot, prepared);
     let recycled: RecycleReason | undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
       // After out-of-memory QuickJS's own bookkeeping may be inconsistent; the whole module goes instead.
@@ -157,6 +164,8 @@ export class Engine {
     } else if (slot.memory.buffer.byteLength > highWaterMarkBytes) {
       recycled = 'high-water-mark';
       this.drop(slot);
+    } else {
+      slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, (slot.snapshot as HeapSnapshot).use().endBytes);
     }
     return {
       id: request.id,
@@ -168,7 +177,7 @@ export class Engine {
     };
   }
 
-  /** After the answer has gone: put the module back to its snapshot while idle. */
+  /** After the answer has gone: put the module back to its last snapshot while idle. */
   async idle(memoryBytes: number): Promise<void> {
     try {
       await this.prepareIdle(memoryBytes);
@@ -196,16 +205,17 @@ export class Engine {
 
   /**
    * The slot's runtime and context as they were right after they were made: made and snapshotted on first use
-   * (with every lazily compiled part of the script API compiled, so no execution compiles it again), written
-   * back from a snapshot after an execution. With a script: its compiled form, from its own snapshot, made on
-   * its first run (compiling runs nothing of the script).
+   * (with every lazily compiled part of the script API and the error helpers compiled, so no execution
+   * compiles them again), written back from a snapshot after an execution. With a script: its compiled form,
+   * from its own snapshot, made on its first run (compiling runs nothing of the script).
    */
   private fresh(slot: Slot, script?: string): { prepared: Prepared; compiled: QuickJSHandle | undefined } {
     if (!slot.prepared || !slot.snapshot) {
       const prepared = this.prepare(slot);
       prepared.ctx.evalCode(lazyGlobals.join(';'), 'warm.js', { type: 'global' }).dispose();
+      this.faults(prepared);
       slot.prepared = prepared;
-      slot.snapshot = HeapSnapshot.take(slot.memory, slot.firstChunk, slot.ballast);
+      slot.snapshot = HeapSnapshot.take(slot.memory, slot.firstPayload - 8, slot.ballast);
       slot.at = slot.snapshot;
       slot.dirtyEnd = undefined;
     }
@@ -345,6 +355,11 @@ export class Engine {
     try {
       const part = (index: number) => ctx.getProp(parts, index);
       const kind = part(0).consume((h) => ctx.getString(h));
+      if (kind === 'json-error') {
+        return part(4).consume((error) =>
+          this.classify(prepared, error, 'invalid', 'the body cannot be converted to JSON: '),
+        );
+      }
       if (kind === 'invalid') {
         return { outcome: 'invalid', message: part(5).consume((h) => ctx.getString(h)) };
       }
@@ -365,29 +380,72 @@ export class Engine {
   }
 
   /** Why the script failed, from our own state first (the engine reports interrupts as ordinary errors). */
-  private classify(prepared: Prepared, error: QuickJSHandle, otherwise: 'error' | 'invalid'): Fault {
-    const { ctx, guest, state } = prepared;
+  private classify(
+    prepared: Prepared,
+    error: QuickJSHandle,
+    otherwise: 'error' | 'invalid',
+    invalidPrefix = 'reading the result threw: ',
+  ): Fault {
+    const { ctx, state } = prepared;
     if (state.interrupted) return timeoutFault;
-    const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
+    const faults = this.faults(prepared);
+    if (!faults) return memoryFault;
+    const kind = ctx.callFunction(faults.errorKind, ctx.undefined, error);
     if (kind.error) {
       kind.error.dispose();
-      return state.interrupted ? timeoutFault : { outcome: 'memory' };
+      return state.interrupted ? timeoutFault : memoryFault;
     }
     const faultKind = kind.value.consume((h) => ctx.getString(h));
-    if (faultKind === 'memory') return { outcome: 'memory' };
+    if (faultKind === 'memory') return memoryFault;
     if (faultKind === 'stack') return { outcome: 'stack' };
-    const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
+    const described = ctx.callFunction(faults.describeError, ctx.undefined, error);
     if (described.error) {
       described.error.dispose();
       return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
     }
-    const message = JSON.parse(described.value.consume((h) => ctx.getString(h))) as string;
+    const message = capMessage(JSON.parse(described.value.consume((h) => ctx.getString(h))) as string);
     if (state.interrupted) return timeoutFault;
-    return {
-      outcome: otherwise,
-      message:
-        otherwise === 'invalid' ? `reading the result threw: ${capMessage(message)}` : capMessage(message),
-    };
+    return { outcome: otherwise, message: otherwise === 'invalid' ? `${invalidPrefix}${message}` : message };
+  }
+
+  /**
+   * The guest's error helpers, compiled when an execution first fails (most never do). Undefined when even
+   * that fails, which only happens with the heap exhausted.
+   */
+  private faults({
+    ctx,
+    guest,
+  }: Prepared): { describeError: QuickJSHandle; errorKind: QuickJSHandle } | undefined {
+    if (guest.describeError && guest.errorKind)
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    const compiled = ctx.evalCode(guestFaults, 'faults.js', { type: 'global' });
+    if (compiled.error) {
+      compiled.error.dispose();
+      return undefined;
+    }
+    const made = compiled.value.consume((fn) => ctx.callFunction(fn, ctx.undefined, guest.intrinsics));
+    if (made.error) {
+      made.error.dispose();
+      return undefined;
+    }
+    return made.value.consume((pair) => {
+      guest.describeError = ctx.getProp(pair, 0);
+      guest.errorKind = ctx.getProp(pair, 1);
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    });
+  }
+
+  /** Bytes the execution's runtime holds on the heap; QuickJS's own (slower, approximate) count if the walk fails. */
+  private memoryInUse(slot: Slot, { runtime, ctx }: Prepared): number {
+    const walked = heapBytesInUse(slot.memory.buffer, slot.firstPayload);
+    if (walked !== undefined) return Math.max(0, walked - slot.baselineBytes);
+    try {
+      return runtime
+        .computeMemoryUsage()
+        .consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
+    } catch {
+      return 0;
+    }
   }
 
   private drop(slot: Slot): void {
@@ -415,8 +473,7 @@ export class Engine {
       setContext: entry(0),
       awaitValue: entry(1),
       finish: entry(2),
-      describeError: entry(3),
-      errorKind: entry(4),
+      intrinsics: entry(3),
     };
     entries.dispose();
     return { runtime, ctx, guest, state };
@@ -464,9 +521,10 @@ export class Engine {
       compiled: new Map(),
       at: undefined,
       dirtyEnd: undefined,
-      firstChunk: 0,
       ballast: undefined,
       exhausted: false,
+      firstPayload: 0,
+      baselineBytes: 0,
     };
     // Emscripten grows the memory through this method; a refusal is how we know the limit was reached.
     const grow = memory.grow.bind(memory);
@@ -480,14 +538,13 @@ export class Engine {
     };
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
-    // dlmalloc's first chunk: the snapshot's walk over the heap starts at its header.
-    const firstAllocation = this.firstAllocation(heap);
-    slot.firstChunk = firstAllocation - 8;
-    const ballastBytes = initialMemoryBytes - (firstAllocation + heapBytes);
+    slot.firstPayload = this.firstAllocation(heap);
+    const ballastBytes = initialMemoryBytes - (slot.firstPayload + heapBytes);
     if (ballastBytes > 0) {
       const start = heap._malloc(ballastBytes);
       slot.ballast = { start, end: start + ballastBytes };
     }
+    slot.baselineBytes = heapBytesInUse(memory.buffer, slot.firstPayload) ?? 0;
     return slot;
   }
 
@@ -531,6 +588,7 @@ const emptyContext = {
 };
 
 const timeoutFault: Fault = { outcome: 'timeout' };
+const memoryFault: Fault = { outcome: 'memory' };
 
 const messageMaxChars = 1_000;
 function capMessage(message: string): string {

@@ -154,18 +154,22 @@ export class Engine {
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
     if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
-    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
-    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(slot, prepared);
     let recycled: RecycleReason | undefined;
+    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
+    let memoryBytes = limits.memoryBytes;
     if (slot.exhausted || answer.outcome === 'memory') {
       // After out-of-memory QuickJS's own bookkeeping may be inconsistent; the whole module goes instead.
       recycled = 'memory';
       this.drop(slot);
-    } else if (slot.memory.buffer.byteLength > highWaterMarkBytes) {
-      recycled = 'high-water-mark';
-      this.drop(slot);
     } else {
-      slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, (slot.snapshot as HeapSnapshot).use().endBytes);
+      // One walk of the heap: the memory the execution holds, and how far a restore must clean up after it.
+      const heap = (slot.snapshot as HeapSnapshot).use();
+      memoryBytes = Math.max(0, heap.inUseBytes - slot.baselineBytes);
+      slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, heap.endBytes);
+      if (slot.memory.buffer.byteLength > highWaterMarkBytes) {
+        recycled = 'high-water-mark';
+        this.drop(slot);
+      }
     }
     return {
       id: request.id,
@@ -433,19 +437,6 @@ export class Engine {
       guest.errorKind = ctx.getProp(pair, 1);
       return { describeError: guest.describeError, errorKind: guest.errorKind };
     });
-  }
-
-  /** Bytes the execution's runtime holds on the heap; QuickJS's own (slower, approximate) count if the walk fails. */
-  private memoryInUse(slot: Slot, { runtime, ctx }: Prepared): number {
-    const walked = heapBytesInUse(slot.memory.buffer, slot.firstPayload);
-    if (walked !== undefined) return Math.max(0, walked - slot.baselineBytes);
-    try {
-      return runtime
-        .computeMemoryUsage()
-        .consume((usage) => ctx.getProp(usage, 'memory_used_size').consume((h) => ctx.getNumber(h)));
-    } catch {
-      return 0;
-    }
   }
 
   private drop(slot: Slot): void {

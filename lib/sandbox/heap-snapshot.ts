@@ -9,19 +9,14 @@
 // Memory above the break is zero in a fresh module; what an execution wrote there is zeroed again, so the
 // walk over dlmalloc's chunks (which stops at the first zero header) always ends at the break.
 
+import { type HeapWalk, walkHeap } from './heap-usage.ts';
+
 /** Granularity of the zero scan that finds the untouched stack. */
 const scanPageBytes = 16 * 1024;
 
 interface Range {
   start: number;
   bytes: Uint8Array;
-}
-
-export interface HeapUse {
-  /** Bytes in dlmalloc chunks in use (the runtime, its context and everything the script allocated). */
-  inUseBytes: number;
-  /** The break: where the last chunk ends. */
-  endBytes: number;
 }
 
 type Skip = { start: number; end: number };
@@ -70,21 +65,17 @@ export class HeapSnapshot {
     return new HeapSnapshot(this.memory, this.firstChunk, this.skips);
   }
 
-  /** Walks dlmalloc's chunks from the first to the break. */
-  use(): HeapUse {
-    const words = new Uint32Array(this.memory.buffer);
-    const limit = words.length * 4;
-    let chunk = this.firstChunk;
-    let inUseBytes = 0;
-    for (;;) {
-      // A chunk's header word: its size, with "this chunk is in use" in bit 1.
-      const head = words[(chunk + 4) >>> 2] ?? 0;
-      const size = head & ~7;
-      if (size === 0) return { inUseBytes, endBytes: chunk };
-      if (head & 2) inUseBytes += size;
-      if (chunk + size >= limit) return { inUseBytes, endBytes: limit };
-      chunk += size;
-    }
+  /**
+   * The heap as it is now (see heap-usage.ts). If its headers do not add up, everything up to the end of the
+   * memory counts as written, so that a restore zeroes it all.
+   */
+  use(): HeapWalk {
+    return (
+      walkHeap(this.memory.buffer, this.firstChunk + 8) ?? {
+        inUseBytes: 0,
+        endBytes: this.memory.buffer.byteLength,
+      }
+    );
   }
 
   /** Back to the state the snapshot was taken in; `dirtyEnd` is the highest break since then. */

@@ -12,11 +12,18 @@ const headerBytes = 8;
 /** A walk longer than this (a heap of tiny chunks beyond any limit) is not trusted. */
 const maxChunks = 16_000_000;
 
+/** The chunks in use and where the heap ends (the fencepost after the top chunk). */
+export interface HeapWalk {
+  inUseBytes: number;
+  endBytes: number;
+}
+
 /**
  * @param firstPayload the address the module's first allocation returned (the first chunk's payload)
- * @returns the bytes of the chunks in use, headers included, or undefined if the headers do not add up
+ * @returns the bytes of the chunks in use, headers included, and the heap's end; undefined if the headers do
+ * not add up
  */
-export function heapBytesInUse(buffer: ArrayBuffer, firstPayload: number): number | undefined {
+export function walkHeap(buffer: ArrayBuffer, firstPayload: number): HeapWalk | undefined {
   const words = new Uint32Array(buffer);
   let chunk = firstPayload - headerBytes;
   let used = 0;
@@ -25,10 +32,14 @@ export function heapBytesInUse(buffer: ArrayBuffer, firstPayload: number): numbe
     const head = words[(chunk + 4) >>> 2] as number;
     const size = head & ~flagBits;
     // The fencepost after the top chunk has no size: the end of the heap.
-    if (size === 0) return used;
-    if (size < headerBytes * 2) return used;
+    if (size < headerBytes * 2) return { inUseBytes: used, endBytes: chunk };
     if (head & inUseBit) used += size;
     chunk += size;
   }
   return undefined;
+}
+
+/** The bytes of the chunks in use, headers included, or undefined if the headers do not add up. */
+export function heapBytesInUse(buffer: ArrayBuffer, firstPayload: number): number | undefined {
+  return walkHeap(buffer, firstPayload)?.inUseBytes;
 }

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleSandboxFunction, sourceMapsNodeOptions } from '../cdk/bundle.ts';
+import { bundleSandboxFunction, functionNodeOptions } from '../cdk/bundle.ts';
 import { defaultBundleEntries, projectRoot } from '../cdk/stack.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { createStores } from '../lib/store/index.ts';
@@ -100,8 +100,8 @@ export async function benchColdStart(runs = 10): Promise<Section> {
     const rows: BenchRow[] = [];
     const answered: number[] = [];
     for (const [label, nodeOptions] of [
-      ['as deployed', ''],
-      ['with source maps enabled', sourceMapsNodeOptions],
+      ['as deployed', functionNodeOptions],
+      ['without NODE_OPTIONS', ''],
     ] as const) {
       const times: ProbeTimes[] = [];
       for (let i = 0; i < runs; i++) {

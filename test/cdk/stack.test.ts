@@ -73,7 +73,7 @@ describe('the stack with default settings', () => {
       ['webhook', 'WebhookResponders-webhook'],
       ['management', 'WebhookResponders-management'],
     ])(
-      '%s: ARM64, Node.js 22, ESM handler, Powertools environment, no NODE_OPTIONS',
+      '%s: ARM64, Node.js 22, ESM handler with source maps, Powertools environment',
       (_name, serviceName) => {
         template.hasResourceProperties('AWS::Lambda::Function', {
           Architectures: ['arm64'],
@@ -84,17 +84,12 @@ describe('the stack with default settings', () => {
               TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {}) },
               POWERTOOLS_SERVICE_NAME: serviceName,
               POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+              NODE_OPTIONS: '--enable-source-maps',
             },
           },
         });
       },
     );
-
-    it('set no NODE_OPTIONS: source-mapped stack traces would slow every cold start', () => {
-      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-        expect(fn.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
-      }
-    });
 
     it('time out after the largest script deadline but before API Gateway gives up at 30 s', () => {
       const functions = Object.values(template.findResources('AWS::Lambda::Function'));

@@ -84,6 +84,8 @@ interface Prepared {
   state: { deadline: number; interrupted: boolean; console: ConsoleCapture };
 }
 
+/** What an execution came to, before the worker adds console, duration and memory. */
+type Outcome = Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
 type Fault = { outcome: ScriptOutcome; message?: string };
 
 export class Engine {
@@ -111,7 +113,7 @@ export class Engine {
     state.deadline = Date.now() + limits.deadlineMs;
     runtime.setMaxStackSize(limits.stackBytes);
 
-    let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
+    let answer: Outcome;
     try {
       answer = this.execute(prepared, request);
     } catch {
@@ -197,10 +199,7 @@ export class Engine {
     if (!slot.prepared) slot.prepared = this.prepare(slot);
   }
 
-  private execute(
-    prepared: Prepared,
-    request: WorkerRequest,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private execute(prepared: Prepared, request: WorkerRequest): Outcome {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyContext;
     const json = ctx.newString(JSON.stringify(rest));
@@ -241,10 +240,7 @@ export class Engine {
     }
   }
 
-  private settle(
-    prepared: Prepared,
-    promise: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private settle(prepared: Prepared, promise: QuickJSHandle): Outcome {
     const { runtime, ctx, state } = prepared;
     for (;;) {
       const promiseState = ctx.getPromiseState(promise);
@@ -270,10 +266,7 @@ export class Engine {
     }
   }
 
-  private readResult(
-    prepared: Prepared,
-    value: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private readResult(prepared: Prepared, value: QuickJSHandle): Outcome {
     const { ctx, guest } = prepared;
     const finished = ctx.callFunction(guest.finish, ctx.undefined, value);
     if (finished.error) {

@@ -15,6 +15,7 @@ export const metricNames = {
   sandboxRecycled: 'SandboxRecycled',
   historyWriteFailed: 'HistoryWriteFailed',
   storeUnavailable: 'StoreUnavailable',
+  coldStart: 'ColdStart',
 } as const;
 
 export const scriptOutcomes = [

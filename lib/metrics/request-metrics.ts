@@ -25,11 +25,21 @@ export interface RequestFacts {
 
 export type PublishRequestMetrics = (facts: RequestFacts) => void;
 
+/**
+ * The first request of an on-demand Lambda environment counts a cold start, in its own record (Powertools'
+ * `captureColdStartMetric` would write a separate record with an extra lower-case `service` dimension).
+ */
+let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
+
 export const publishRequestMetrics: PublishRequestMetrics = (facts) => {
   const add = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) =>
     metrics.addMetric(name, unit, value);
   add(metricNames.requestLatency, MetricUnit.Milliseconds, facts.latencyMs ?? 0);
   add(metricNames.processMemoryRss, MetricUnit.Bytes, process.memoryUsage.rss());
+  if (coldStart) {
+    coldStart = false;
+    add(metricNames.coldStart, MetricUnit.Count, 1);
+  }
   if (facts.notFound) add(metricNames.responderNotFound, MetricUnit.Count, 1);
   if (facts.cacheHit !== undefined) {
     add(

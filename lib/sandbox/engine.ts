@@ -83,7 +83,13 @@ export class Engine {
   private pendingDispose: { prepared: Prepared; slot: Slot } | undefined;
   private pendingRecycle: RecycleReason | undefined;
 
-  constructor(private readonly wasmModule: WebAssembly.Module) {}
+  /**
+   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   */
+  constructor(
+    private readonly wasmModule: WebAssembly.Module,
+    private heapStartBytes?: number,
+  ) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
     const started = performance.now();
@@ -276,7 +282,8 @@ export class Engine {
       const headersJson = part(2).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
       const bodyKind = part(3).consume((h) => ctx.getString(h));
       let body: Uint8Array | undefined;
-      if (bodyKind === 'text') body = encodeUtf8(part(4).consume((h) => ctx.getString(h)));
+      if (bodyKind === 'text')
+        body = encodeUtf8(JSON.parse(part(4).consume((h) => ctx.getString(h))) as string);
       else if (bodyKind === 'bytes') {
         body = part(4).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
       }
@@ -304,7 +311,7 @@ export class Engine {
       described.error.dispose();
       return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
     }
-    const message = described.value.consume((h) => ctx.getString(h));
+    const message = JSON.parse(described.value.consume((h) => ctx.getString(h))) as string;
     if (state.interrupted) return timeoutFault;
     return {
       outcome: otherwise,
@@ -391,12 +398,15 @@ export class Engine {
    */
   private async newSlot(memoryBytes: number): Promise<Slot> {
     const heapBytes = memoryBytes + runtimeBaselineBytes;
-    const probeMemory = (maximumBytes: number) =>
-      new WebAssembly.Memory({ initial: initialMemoryBytes / pageBytes, maximum: maximumBytes / pageBytes });
-    // The heap starts after the module's static data and stack; find where, then size the memory.
-    const heapStart = await this.heapStart();
-    const neededBytes = Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes;
-    const memory = probeMemory(Math.max(initialMemoryBytes, neededBytes));
+    const heapStart = this.heapStartBytes ?? (await this.measureHeapStart());
+    const maximumBytes = Math.max(
+      initialMemoryBytes,
+      Math.ceil((heapStart + heapBytes) / pageBytes) * pageBytes,
+    );
+    const memory = new WebAssembly.Memory({
+      initial: initialMemoryBytes / pageBytes,
+      maximum: maximumBytes / pageBytes,
+    });
     const slot: Slot = {
       memoryBytes,
       qjs: undefined as unknown as QuickJSWASMModule,
@@ -416,9 +426,15 @@ export class Engine {
     };
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
-    const ballastBytes = initialMemoryBytes - (heapStart + heapBytes);
+    const ballastBytes = initialMemoryBytes - (this.firstAllocation(heap) + heapBytes);
     if (ballastBytes > 0) heap._malloc(ballastBytes);
     return slot;
+  }
+
+  private firstAllocation(heap: EmscriptenHeap): number {
+    const pointer = heap._malloc(16);
+    heap._free(pointer);
+    return pointer;
   }
 
   private newModule(memory: WebAssembly.Memory): Promise<QuickJSWASMModule> {
@@ -432,21 +448,14 @@ export class Engine {
     );
   }
 
-  private heapStartBytes: number | undefined;
-  private async heapStart(): Promise<number> {
-    if (this.heapStartBytes === undefined) {
-      const memory = new WebAssembly.Memory({
-        initial: initialMemoryBytes / pageBytes,
-        maximum: initialMemoryBytes / pageBytes,
-      });
-      const qjs = await newQuickJSWASMModuleFromVariant(
-        newVariant(base, { wasmModule: this.wasmModule, wasmMemory: memory }),
-      );
-      const heap = (qjs as unknown as { module: EmscriptenHeap }).module;
-      const pointer = heap._malloc(16);
-      heap._free(pointer);
-      this.heapStartBytes = pointer;
-    }
+  /** Without the stack top from the .wasm file, a trial module shows where allocations start. */
+  private async measureHeapStart(): Promise<number> {
+    const memory = new WebAssembly.Memory({
+      initial: initialMemoryBytes / pageBytes,
+      maximum: initialMemoryBytes / pageBytes,
+    });
+    const qjs = await this.newModule(memory);
+    this.heapStartBytes = this.firstAllocation((qjs as unknown as { module: EmscriptenHeap }).module);
     return this.heapStartBytes;
   }
 }
@@ -483,16 +492,18 @@ function hostCall(
   const op = ctx.getString(opHandle);
   const arg = (index: number) => args[index] as QuickJSHandle;
   const text = (index: number) => ctx.getString(arg(index));
+  /** Text the guest sent as JSON (see guest-prelude.ts: C strings would end at a NUL). */
+  const json = (index: number) => JSON.parse(ctx.getString(arg(index))) as string;
   const bytes = (index: number): Uint8Array | string => {
     const handle = arg(index);
-    if (ctx.typeof(handle) === 'string') return ctx.getString(handle);
+    if (ctx.typeof(handle) === 'string') return JSON.parse(ctx.getString(handle)) as string;
     return ctx.getArrayBuffer(handle).consume((view) => new Uint8Array(view.value));
   };
   const buffer = (data: Uint8Array) => ctx.newArrayBuffer(data as unknown as ArrayBuffer);
   try {
     switch (op) {
       case 'log':
-        console.add(text(0) as ConsoleLevel, text(1));
+        console.add(text(0) as ConsoleLevel, json(1));
         return undefined;
       case 'load': {
         const source = guestChunks[chunkOfGlobal[text(0)] ?? ''];
@@ -500,19 +511,18 @@ function hostCall(
         return ctx.unwrapResult(ctx.evalCode(source, 'api.js', { type: 'global' }));
       }
       case 'encode':
-        return buffer(encodeUtf8(text(0)));
+        return buffer(encodeUtf8(json(0)));
       case 'decode': {
         const data = bytes(0);
         const fatal = ctx.dump(arg(1)) === true;
         const ignoreBOM = ctx.dump(arg(2)) === true;
-        return ctx.newString(
-          decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM),
-        );
+        const decoded = decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM);
+        return ctx.newString(JSON.stringify(decoded));
       }
       case 'atob':
-        return ctx.newString(atob(text(0)));
+        return ctx.newString(JSON.stringify(atob(json(0))));
       case 'btoa':
-        return ctx.newString(btoa(text(0)));
+        return ctx.newString(btoa(json(0)));
       case 'hmac':
         return buffer(hmac(text(0) as HashAlgorithm, bytes(1), bytes(2)));
       case 'digest':

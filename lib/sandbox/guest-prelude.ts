@@ -11,8 +11,130 @@
 // captured intrinsics and replaces itself with the result.
 //
 // Host operations (`host(op, ...args)`): binary arguments go as a string (UTF-8) or an exact ArrayBuffer
-// copy, binary results come back as an ArrayBuffer.
+// copy, binary results come back as an ArrayBuffer. Text crosses as JSON (`I.stringify` / `I.parse`):
+// quickjs-emscripten moves strings as C strings, which would cut them at the first NUL.
 import { scriptResultBodyMaxBytes } from '../limits.ts';
+
+/** The script API, compiled on first use (text and Deno with the core). Each chunk returns the globals it defines. */
+export const guestChunks: Record<string, string> = {
+  console: `(function (I) {
+'use strict';
+const show = (v) => {
+  if (typeof v === 'string') return v;
+  try {
+    if (v !== null && typeof v === 'object') {
+      if (v instanceof I.Error) return I.S(v.name) + ': ' + I.S(v.message);
+      const text = I.stringify(v);
+      if (typeof text === 'string') return text;
+    }
+    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
+    return I.S(v);
+  } catch { return I.apply(I.toStr, v, []); }
+};
+const console = {};
+const make = (level) => function (...args) {
+  let line = '';
+  for (let i = 0; i < args.length; i++) line += (i > 0 ? ' ' : '') + show(args[i]);
+  I.host('log', level, I.stringify(line));
+};
+const methods = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'log', trace: 'log' };
+const names = I.keys(methods);
+for (let i = 0; i < names.length; i++) I.dp(console, names[i], { value: make(methods[names[i]]), writable: true, configurable: true });
+return { __proto__: null, console };
+})`,
+  text: `(function (I) {
+'use strict';
+const labels = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
+class TextEncoder {
+  get encoding() { return 'utf-8'; }
+  encode(input = '') { return new I.U8(I.host('encode', I.stringify(I.S(input)))); }
+}
+class TextDecoder {
+  #fatal; #ignoreBOM;
+  constructor(label = 'utf-8', options = {}) {
+    if (I.apply(I.indexOf, labels, [I.S(label).trim().toLowerCase()]) < 0) {
+      throw new I.RangeError('The encoding "' + I.S(label) + '" is not supported (only UTF-8)');
+    }
+    this.#fatal = !!(options && options.fatal);
+    this.#ignoreBOM = !!(options && options.ignoreBOM);
+  }
+  get encoding() { return 'utf-8'; }
+  get fatal() { return this.#fatal; }
+  get ignoreBOM() { return this.#ignoreBOM; }
+  decode(input) {
+    if (input === undefined) return '';
+    const bytes = I.bytesOf(input);
+    if (bytes === null) throw new I.TypeError('The input must be an ArrayBuffer or an ArrayBufferView');
+    return I.parse(I.host('decode', bytes, this.#fatal, this.#ignoreBOM));
+  }
+}
+return { __proto__: null, TextEncoder, TextDecoder };
+})`,
+  base64: `(function (I) {
+'use strict';
+function atob(data) {
+  if (arguments.length === 0) throw new I.TypeError('atob needs 1 argument');
+  return I.parse(I.host('atob', I.stringify(I.S(data))));
+}
+function btoa(data) {
+  if (arguments.length === 0) throw new I.TypeError('btoa needs 1 argument');
+  return I.host('btoa', I.stringify(I.S(data)));
+}
+return { __proto__: null, atob, btoa };
+})`,
+  Deno: `(function (I) {
+'use strict';
+const core = {
+  encode(text) { return new I.U8(I.host('encode', I.stringify(I.S(text)))); },
+  decode(bytes) {
+    const copy = I.bytesOf(bytes);
+    if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
+    return I.parse(I.host('decode', copy, false, false));
+  },
+};
+return { __proto__: null, Deno: { core } };
+})`,
+  crypto: `(function (I) {
+'use strict';
+const bytes = (v, what) => {
+  if (typeof v === 'string') return I.stringify(v);
+  const copy = I.bytesOf(v);
+  if (copy === null) throw new I.TypeError(what + ' must be a string, a Uint8Array or an ArrayBuffer');
+  return copy;
+};
+const algorithm = (name) => {
+  const n = I.S(name).toLowerCase().replace('-', '');
+  if (n !== 'sha1' && n !== 'sha256' && n !== 'sha512') {
+    throw new I.TypeError('Unsupported algorithm "' + I.S(name) + '" (use sha1, sha256 or sha512)');
+  }
+  return n;
+};
+const crypto = {
+  hmac(alg, key, data) { return new I.U8(I.host('hmac', algorithm(alg), bytes(key, 'key'), bytes(data, 'data'))); },
+  digest(alg, data) { return new I.U8(I.host('digest', algorithm(alg), bytes(data, 'data'))); },
+  timingSafeEqual(a, b) {
+    const left = new I.U8(typeof a === 'string' ? I.host('encode', I.stringify(a)) : bytes(a, 'a'));
+    const right = new I.U8(typeof b === 'string' ? I.host('encode', I.stringify(b)) : bytes(b, 'b'));
+    if (left.length !== right.length) return false;
+    let diff = 0;
+    for (let i = 0; i < left.length; i++) diff |= left[i] ^ right[i];
+    return diff === 0;
+  },
+  randomUUID() { return I.host('uuid'); },
+  getRandomValues(array) {
+    const tag = array !== null && typeof array === 'object' && I.isView(array) ? I.apply(I.taTag, array, []) : undefined;
+    if (tag === undefined || tag === 'Float32Array' || tag === 'Float64Array') {
+      throw new I.TypeError('getRandomValues needs an integer typed array');
+    }
+    const p = I.parts(array);
+    if (p[2] > 65536) throw new I.RangeError('getRandomValues fills at most 65536 bytes at a time');
+    I.apply(I.taSet, new I.U8(p[0], p[1], p[2]), [new I.U8(I.host('random', p[2]))]);
+    return array;
+  },
+};
+return { __proto__: null, crypto };
+})`,
+};
 
 export const guestCore = `(function (host, s0, s1, s2, s3) {
 'use strict';
@@ -42,12 +164,15 @@ I.bytesOf = (v) => {
 let x = s0 | 1, y = s1, z = s2, w = s3;
 const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
 dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
+// TextEncoder/TextDecoder and Deno.core are what most scripts use: compiled with the core, while idle.
+const text = ${guestChunks.text};
+const eager = { __proto__: null, TextEncoder: text, TextDecoder: text, Deno: ${guestChunks.Deno} };
 const lazy = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
 const own = (name, value) => dp(I.G, name, { value, writable: true, configurable: true });
 for (let i = 0; i < lazy.length; i++) {
   const name = lazy[i];
   dp(I.G, name, { configurable: true,
-    get() { const made = apply(host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
+    get() { const made = apply(eager[name] || host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
     set(value) { own(name, value); } });
 }
 const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
@@ -95,9 +220,11 @@ const finish = (r) => {
   }
   const b = r.body;
   if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
-  if (typeof b === 'string') return ['ok', status, headers, 'text', b, ''];
+  // A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it.
+  const tooLong = invalid('the body is larger than ' + max + ' bytes');
+  if (typeof b === 'string') return b.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(b), ''];
   const bytes = I.bytesOf(b);
-  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? invalid('the body is larger than ' + max + ' bytes') : ['ok', status, headers, 'bytes', bytes, ''];
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong : ['ok', status, headers, 'bytes', bytes, ''];
   if (I.isArray(b)) {
     const n = b.length;
     let all = n <= max;
@@ -110,131 +237,11 @@ const finish = (r) => {
     if (errorKind(e) !== '') throw e;
     return invalid('the body cannot be converted to JSON: ' + describe(e));
   }
-  return typeof json === 'string' ? ['ok', status, headers, 'text', json, ''] : invalid('the body has no JSON form');
+  if (typeof json !== 'string') return invalid('the body has no JSON form');
+  return json.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(json), ''];
 };
-return O.freeze([setContext, awaitValue, finish, describe, errorKind]);
+return O.freeze([setContext, awaitValue, finish, (e) => I.stringify(describe(e)), errorKind]);
 })`;
-
-/** The script API, compiled on first use. Each chunk returns the globals it defines. */
-export const guestChunks: Record<string, string> = {
-  console: `(function (I) {
-'use strict';
-const show = (v) => {
-  if (typeof v === 'string') return v;
-  try {
-    if (v !== null && typeof v === 'object') {
-      if (v instanceof I.Error) return I.S(v.name) + ': ' + I.S(v.message);
-      const text = I.stringify(v);
-      if (typeof text === 'string') return text;
-    }
-    if (typeof v === 'function') return '[Function ' + (v.name || 'anonymous') + ']';
-    return I.S(v);
-  } catch { return I.apply(I.toStr, v, []); }
-};
-const console = {};
-const make = (level) => function (...args) {
-  let line = '';
-  for (let i = 0; i < args.length; i++) line += (i > 0 ? ' ' : '') + show(args[i]);
-  I.host('log', level, line);
-};
-const methods = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'log', trace: 'log' };
-const names = I.keys(methods);
-for (let i = 0; i < names.length; i++) I.dp(console, names[i], { value: make(methods[names[i]]), writable: true, configurable: true });
-return { __proto__: null, console };
-})`,
-  text: `(function (I) {
-'use strict';
-const labels = ['utf-8', 'utf8', 'unicode-1-1-utf-8'];
-class TextEncoder {
-  get encoding() { return 'utf-8'; }
-  encode(input = '') { return new I.U8(I.host('encode', I.S(input))); }
-}
-class TextDecoder {
-  #fatal; #ignoreBOM;
-  constructor(label = 'utf-8', options = {}) {
-    if (I.apply(I.indexOf, labels, [I.S(label).trim().toLowerCase()]) < 0) {
-      throw new I.RangeError('The encoding "' + I.S(label) + '" is not supported (only UTF-8)');
-    }
-    this.#fatal = !!(options && options.fatal);
-    this.#ignoreBOM = !!(options && options.ignoreBOM);
-  }
-  get encoding() { return 'utf-8'; }
-  get fatal() { return this.#fatal; }
-  get ignoreBOM() { return this.#ignoreBOM; }
-  decode(input) {
-    if (input === undefined) return '';
-    const bytes = I.bytesOf(input);
-    if (bytes === null) throw new I.TypeError('The input must be an ArrayBuffer or an ArrayBufferView');
-    return I.host('decode', bytes, this.#fatal, this.#ignoreBOM);
-  }
-}
-return { __proto__: null, TextEncoder, TextDecoder };
-})`,
-  base64: `(function (I) {
-'use strict';
-function atob(data) {
-  if (arguments.length === 0) throw new I.TypeError('atob needs 1 argument');
-  return I.host('atob', I.S(data));
-}
-function btoa(data) {
-  if (arguments.length === 0) throw new I.TypeError('btoa needs 1 argument');
-  return I.host('btoa', I.S(data));
-}
-return { __proto__: null, atob, btoa };
-})`,
-  Deno: `(function (I) {
-'use strict';
-const core = {
-  encode(text) { return new I.U8(I.host('encode', I.S(text))); },
-  decode(bytes) {
-    const copy = I.bytesOf(bytes);
-    if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
-    return I.host('decode', copy, false, false);
-  },
-};
-return { __proto__: null, Deno: { core } };
-})`,
-  crypto: `(function (I) {
-'use strict';
-const bytes = (v, what) => {
-  if (typeof v === 'string') return v;
-  const copy = I.bytesOf(v);
-  if (copy === null) throw new I.TypeError(what + ' must be a string, a Uint8Array or an ArrayBuffer');
-  return copy;
-};
-const algorithm = (name) => {
-  const n = I.S(name).toLowerCase().replace('-', '');
-  if (n !== 'sha1' && n !== 'sha256' && n !== 'sha512') {
-    throw new I.TypeError('Unsupported algorithm "' + I.S(name) + '" (use sha1, sha256 or sha512)');
-  }
-  return n;
-};
-const crypto = {
-  hmac(alg, key, data) { return new I.U8(I.host('hmac', algorithm(alg), bytes(key, 'key'), bytes(data, 'data'))); },
-  digest(alg, data) { return new I.U8(I.host('digest', algorithm(alg), bytes(data, 'data'))); },
-  timingSafeEqual(a, b) {
-    const left = new I.U8(typeof a === 'string' ? I.host('encode', a) : bytes(a, 'a'));
-    const right = new I.U8(typeof b === 'string' ? I.host('encode', b) : bytes(b, 'b'));
-    if (left.length !== right.length) return false;
-    let diff = 0;
-    for (let i = 0; i < left.length; i++) diff |= left[i] ^ right[i];
-    return diff === 0;
-  },
-  randomUUID() { return I.host('uuid'); },
-  getRandomValues(array) {
-    const tag = array !== null && typeof array === 'object' && I.isView(array) ? I.apply(I.taTag, array, []) : undefined;
-    if (tag === undefined || tag === 'Float32Array' || tag === 'Float64Array') {
-      throw new I.TypeError('getRandomValues needs an integer typed array');
-    }
-    const p = I.parts(array);
-    if (p[2] > 65536) throw new I.RangeError('getRandomValues fills at most 65536 bytes at a time');
-    I.apply(I.taSet, new I.U8(p[0], p[1], p[2]), [new I.U8(I.host('random', p[2]))]);
-    return array;
-  },
-};
-return { __proto__: null, crypto };
-})`,
-};
 
 /** Which chunk defines each lazily installed global. */
 export const chunkOfGlobal: Record<string, string> = {

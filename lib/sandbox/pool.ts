@@ -1,15 +1,18 @@
 // Sandbox workers on the main thread: one execution per worker at a time, a queue when all are busy, and
 // the hard stop. A script stuck in a native built-in never returns to QuickJS's interrupt check, so past
 // deadline + grace the worker is terminated and a fresh one takes its place.
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { hardStopGraceMs } from '../limits.ts';
 import { wasmFilePath, workerEntry } from './files.ts';
 import type { WorkerAnswer, WorkerInit, WorkerRequest } from './protocol.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
+import { stackTopOf } from './wasm-layout.ts';
 
 /** A syntax check only parses; if it takes this long something is wrong and the worker is replaced. */
 const checkTimeoutMs = 5_000;
+/** Workers that die before they are ready, in a row, before queued executions fail instead of waiting. */
+const maxFailedStarts = 3;
 /** The worker's native stack: deep QuickJS recursion must hit QuickJS's own limit long before this. */
 const workerStackSizeMb = 16;
 
@@ -17,6 +20,7 @@ type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
 type Job = {
   request: Omit<WorkerRequest, 'id'>;
   resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
   onStop: (reason: RecycleReason, elapsedMs: number) => Reply;
 };
 
@@ -32,7 +36,8 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
-  private wasmModule: WebAssembly.Module | undefined;
+  private failedStarts = 0;
+  private wasm: Promise<WorkerInit> | undefined;
 
   constructor(size: number) {
     this.slots = Array.from({ length: Math.max(1, Math.floor(size)) }, () => ({
@@ -40,12 +45,14 @@ export class WorkerPool {
       ready: false,
       job: undefined,
     }));
+    // Workers start at once (unreferenced, so an unused pool does not keep the process alive).
+    for (const slot of this.slots) this.spawn(slot);
   }
 
   submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop']): Promise<Reply> {
     if (this.closed) return Promise.reject(new Error('the sandbox is closed'));
-    return new Promise((resolve) => {
-      this.queue.push({ request, resolve, onStop });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject, onStop });
       this.dispatch();
     });
   }
@@ -80,18 +87,26 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    // Compiled once per process and shared with every worker.
-    this.wasmModule ??= new WebAssembly.Module(readFileSync(wasmFilePath()));
+    // Compiled once per process, in the background while the first worker starts, and shared with every worker.
+    this.wasm ??= (async () => {
+      const bytes = await readFile(wasmFilePath());
+      return { wasmModule: await WebAssembly.compile(bytes), heapStartBytes: stackTopOf(bytes) };
+    })();
     const entry = workerEntry();
     const worker = new Worker(entry.source, {
       eval: entry.eval,
-      workerData: { wasmModule: this.wasmModule } satisfies WorkerInit,
       resourceLimits: { stackSizeMb: workerStackSizeMb },
     });
+    this.wasm.then(
+      (init) => worker.postMessage(init satisfies WorkerInit),
+      // No WebAssembly to run: the worker goes, and the start counts as failed.
+      () => this.stop(slot, 'worker-exit', worker),
+    );
     worker.on('message', (reply: Reply | { ready: true }) => {
       if (slot.worker !== worker) return;
       if ('ready' in reply) {
         slot.ready = true;
+        this.failedStarts = 0;
         this.dispatch();
         return;
       }
@@ -114,9 +129,15 @@ export class WorkerPool {
   private stop(slot: Slot, reason: RecycleReason, which?: Worker): void {
     const worker = slot.worker;
     if (!worker || (which && which !== worker)) return;
+    // A worker that cannot even start (a broken install) would be restarted forever: give up after a few.
+    this.failedStarts = slot.ready ? 0 : this.failedStarts + 1;
     slot.worker = undefined;
     slot.ready = false;
     void worker.terminate();
+    if (this.failedStarts >= maxFailedStarts) {
+      for (const waiting of this.queue.splice(0))
+        waiting.reject(new Error('the sandbox worker cannot start'));
+    }
     const job = slot.job;
     slot.job = undefined;
     if (job) {

@@ -26,6 +26,8 @@ export interface WorkerAnswer {
   recycled?: RecycleReason;
 }
 
+/** The first message to a worker. */
 export interface WorkerInit {
   wasmModule: WebAssembly.Module;
+  heapStartBytes: number | undefined;
 }

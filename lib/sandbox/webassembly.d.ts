@@ -4,6 +4,7 @@ declare global {
     class Module {
       constructor(bytes: ArrayBufferView | ArrayBuffer);
     }
+    function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
     class Memory {
       constructor(descriptor: { initial: number; maximum?: number });
       readonly buffer: ArrayBuffer;

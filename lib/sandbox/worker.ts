@@ -1,16 +1,24 @@
 // The sandbox worker's entry: runs one execution at a time for the pool on the main thread. Bundled for
 // Lambda as `sandbox-worker.mjs` (see files.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { defaultScriptLimits } from '../limits.ts';
 import { Engine } from './engine.ts';
 import type { WorkerInit, WorkerRequest } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('lib/sandbox/worker.ts runs as a worker thread only');
-const engine = new Engine((workerData as WorkerInit).wasmModule);
 
-let queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
-port.on('message', (request: WorkerRequest) => {
+// The first message carries the compiled WebAssembly (compiled once by the pool while this thread started).
+let queue: Promise<void> | undefined;
+let engine: Engine;
+port.on('message', (message: WorkerInit | WorkerRequest) => {
+  if (!queue) {
+    const init = message as WorkerInit;
+    engine = new Engine(init.wasmModule, init.heapStartBytes);
+    queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
+    return;
+  }
+  const request = message as WorkerRequest;
   queue = queue.then(() => handle(request));
 });
 

@@ -4,8 +4,9 @@ import type { HttpMethod, ResponderLocation } from '../responders/schema.ts';
 export const namespacePk = (namespace: string) => `NS#${namespace}`;
 export const responderSkPrefix = 'DEF#';
 export const responderSk = (id: string) => `${responderSkPrefix}${id}`;
-export const blobSk = (id: string, version: number, index: number) =>
-  `BLOB#${id}#${String(version).padStart(10, '0')}#${String(index).padStart(3, '0')}`;
+/** `write` is unique per write attempt: two updates racing for one version never share (or delete) a chunk. */
+export const blobSk = (id: string, version: number, write: string, index: number) =>
+  `BLOB#${id}#${String(version).padStart(10, '0')}#${write}#${String(index).padStart(3, '0')}`;
 /** Lower-cased because locations match case-insensitively: `/A` and `/a` are the same location. */
 export const routeSk = (method: HttpMethod, location: ResponderLocation) =>
   `ROUTE#${method}#${location.pathType}${location.path.toLowerCase()}`;

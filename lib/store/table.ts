@@ -3,19 +3,15 @@
 //
 // Items (all keys are plain strings, `#`-separated):
 //   pk NS#<namespace>   sk DEF#<id>                      a responder definition (settings inline as JSON)
-//   pk NS#<namespace>   sk BLOB#<id>#<version>#<n>       chunk n of the settings JSON when it is too big to inline
+//   pk NS#<namespace>   sk BLOB#<id>#<version>#<w>#<n>   chunk n of the settings JSON of write w, when too big to inline
 //   pk NS#<namespace>   sk ROUTE#<METHOD>#<type><path>   the claim that makes (location, method) unique
 //   pk HIST#<id>        sk COUNTER                       the responder's request counter (atomic ADD)
 //   pk HIST#<id>        sk REQ#<slot>                    tracked request number n in slot n mod N (TTL 7 days)
 //   pk KEY#<prefix>     sk KEY                           a management API key: namespace and SHA-256 (lib/keys)
 // One namespace is one partition, so routing reads it with one Query and the management API lists it with a
 // paginated Query; no secondary index is needed (the management API always knows the caller's namespace).
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-} from '@aws-sdk/client-dynamodb';
+// The CDK app imports `tableSchema` from here at synth time; the SDK is only loaded when a table is created.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 export const tableSchema = {
   partitionKey: 'pk',
@@ -27,6 +23,9 @@ export const tableSchema = {
 
 /** Creates the table (on-demand billing) unless it exists, and waits until it is ACTIVE. */
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { CreateTableCommand, DescribeTableCommand, ResourceInUseException } = await import(
+    '@aws-sdk/client-dynamodb'
+  );
   try {
     await client.send(
       new CreateTableCommand({

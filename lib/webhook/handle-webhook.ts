@@ -3,7 +3,7 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job); faults of the
 // platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { historyBodyMaxBytes } from '../limits.ts';
+import { historyBodyMaxBytes, namespaceMaxChars } from '../limits.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
   type PublishRequestMetrics,
@@ -52,6 +52,8 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   const facts: RequestFacts = { requestId: request.requestId, namespace: request.namespace };
   try {
     if (!namespaceSchema.safeParse(request.namespace).success) {
+      // Whatever a caller put in the first segment goes into the metrics: keep it short.
+      facts.namespace = request.namespace.slice(0, namespaceMaxChars);
       facts.notFound = true;
       return textResponse(404, notFoundText);
     }

@@ -103,8 +103,14 @@ describe('local server (npm start)', () => {
     expect(response.status).toBe(413);
   });
 
-  it('writes EMF metric records to stdout', () => {
-    expect(server.output()).toContain('"CloudWatchMetrics"');
+  it('writes EMF metric records to stdout, counting the cold start once as Lambda would', () => {
+    const records = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.length).toBeGreaterThanOrEqual(5);
+    expect(records.filter((record) => record.ColdStart === 1)).toHaveLength(1);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -125,6 +125,41 @@ describe('management API: responders', () => {
     expect(now.json).toMatchObject({ name: winner, version: 2 });
   });
 
+  it('keeps the route of the winner claimed when two concurrent updates move a responder to the same place', async () => {
+    const created = await create(draft('/race-from'));
+    const answers = await Promise.all(
+      ['left', 'right'].map((name) =>
+        call(server, 'PUT', `/api/responders/${created.id}`, {
+          key,
+          json: { ...draft('/race-to', { name }), version: 1 },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const intruder = await call(server, 'POST', '/api/responders', { key, json: draft('/race-to') });
+    expect(intruder.status).toBe(409);
+    expect(await publicGet('/race-to')).toEqual({ status: 200, text: 'at /race-to' });
+  });
+
+  it("keeps the winner's large settings intact when two concurrent updates race", async () => {
+    const created = await create(draft('/race-large', {}, { body: 'a'.repeat(400_000) }));
+    const bodies = ['l'.repeat(500_000), 'r'.repeat(600_000)];
+    const answers = await Promise.all(
+      bodies.map((body) =>
+        call(server, 'PUT', `/api/responders/${created.id}`, {
+          key,
+          json: { ...draft('/race-large', {}, { body }), version: 1 },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((a) => a.status === 200)?.json.settings.body;
+    const read = await call(server, 'GET', `/api/responders/${created.id}`, { key });
+    expect(read.status).toBe(200);
+    expect(read.json.settings.body === winner).toBe(true);
+    expect((await publicGet('/race-large')).text === winner).toBe(true);
+  });
+
   it('moves a responder to a new location: the new path answers and the old one is 404 right away', async () => {
     const created = await create(draft('/old-place'));
     expect((await publicGet('/old-place')).status).toBe(200);
@@ -137,6 +172,32 @@ describe('management API: responders', () => {
     expect((await publicGet('/old-place')).status).toBe(404);
     // The old route is free again for another responder.
     await create(draft('/old-place', { name: 'successor' }));
+  });
+
+  it('moves a responder with no moment where both routes or neither answer, as seen by traffic during the move', async () => {
+    const created = await create(draft('/swing-a'));
+    // Each probe tells which definition it saw: the old one (a answers, b does not) or the new one.
+    const seen: Array<'old' | 'new'> = [];
+    let moving = true;
+    const probe = async (path: '/swing-a' | '/swing-b') => {
+      const answered = (await publicGet(path)).status === 200;
+      seen.push(answered === (path === '/swing-a') ? 'old' : 'new');
+    };
+    const probing = (async () => {
+      while (moving) for (const path of ['/swing-a', '/swing-b'] as const) await probe(path);
+      for (const path of ['/swing-a', '/swing-b'] as const) await probe(path);
+    })();
+    await publicGet('/swing-a');
+    const moved = await call(server, 'PUT', `/api/responders/${created.id}`, {
+      key,
+      json: { ...draft('/swing-b'), version: 1 },
+    });
+    moving = false;
+    await probing;
+    expect(moved.status).toBe(200);
+    const firstNew = seen.indexOf('new');
+    expect(firstNew).toBeGreaterThan(0);
+    expect(seen.slice(firstNew)).not.toContain('old');
   });
 
   it('refuses to move a responder onto a taken route with 409 and leaves both as they were', async () => {

@@ -33,7 +33,10 @@ function run(script: 'keys' | 'responders', args: string[], env: Record<string, 
 const keyStore = () =>
   new DynamoApiKeyStore({ documents: db.stores.clients.documents, tableName: db.dynamo.tableName });
 
-describe('npm run keys', () => {
+// Each spawn loads TypeScript through tsx (about a second on an idle 2-core machine): room for a busy one.
+const spawnTimeoutMs = 60_000;
+
+describe('npm run keys', { timeout: spawnTimeoutMs }, () => {
   it('creates a key printed once on stdout, stored hashed, and revokes it by its prefix', async () => {
     const created = await run('keys', ['create', 'team-cli']);
     expect(created.code).toBe(0);
@@ -79,7 +82,7 @@ describe('npm run keys', () => {
   });
 });
 
-describe('npm run responders', () => {
+describe('npm run responders', { timeout: spawnTimeoutMs }, () => {
   const file = join(dir, 'responders.json');
   const responders = [
     {

@@ -235,6 +235,15 @@ describe('request history', () => {
 });
 
 describe('platform faults', () => {
+  it('answers a host fault in the sandbox with 500 and no detail', async () => {
+    await db.stores.responders.create('host-fault', responder({ settings: { script: '1' } }));
+    const broken = { run: async () => Promise.reject(new Error('boom in /var/task/lib/sandbox/pool.js')) };
+    const result = await createApiGatewayHandler(deps({ sandbox: broken }))(
+      apiGatewayEvent({ rawPath: '/host-fault/hook' }),
+    );
+    expect(result).toMatchObject({ statusCode: 500, body: 'Internal error.' });
+  });
+
   it('answers 503 with a short text when DynamoDB is unreachable, and counts it', async () => {
     const unreachable = createStores({ endpoint: 'http://127.0.0.1:9', tableName: 'none' });
     facts = [];

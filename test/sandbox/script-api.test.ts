@@ -349,3 +349,36 @@ describe('the script API globals', () => {
     expect(sandbox.stats().recycles).toEqual({});
   });
 });
+
+describe('text with NUL characters and lone surrogates', () => {
+  it('crosses between the script and the host intact', async () => {
+    const execution = await sandbox.run(
+      scriptRun(
+        "const s = 'a\\u0000b'; const round = new TextDecoder().decode(new TextEncoder().encode(s)); console.log(s); ({ body: [round === s, atob(btoa(s)) === s, Deno.core.decode(Deno.core.encode(s)) === s, crypto.digest('sha1', s).length].join() + s })",
+      ),
+    );
+    expect(text(execution.body)).toBe('true,true,true,20a\u0000b');
+    expect(execution.console).toEqual([{ level: 'log', message: 'a\u0000b' }]);
+  });
+
+  it('sends a binary body decoded with atob byte for byte', async () => {
+    const execution = await sandbox.run(
+      scriptRun(
+        "({ body: Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (c) => c.charCodeAt(0)) })",
+      ),
+    );
+    expect(Buffer.from(execution.body).toString('base64')).toBe(
+      'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7',
+    );
+  });
+
+  it('encodes a lone surrogate in a text body as U+FFFD', async () => {
+    const execution = await sandbox.run(scriptRun("({ body: 'x\\ud800' })"));
+    expect([...execution.body]).toEqual([0x78, 0xef, 0xbf, 0xbd]);
+  });
+
+  it('keeps a NUL in an error message', async () => {
+    const execution = await sandbox.run(scriptRun("throw new Error('a\\u0000b')"));
+    expect(text(execution.body)).toBe('Script error: a\u0000b');
+  });
+});

@@ -1,5 +1,6 @@
-// One DynamoDB document client per process. Locally (dynalite, DynamoDB Local) any credentials do, so dummy
-// ones are used when the environment has none; against AWS the SDK's default chain applies.
+// One DynamoDB document client per process. A local store (dynalite, DynamoDB Local) accepts any credentials,
+// so dummy ones are used for a non-AWS endpoint when the environment names none; against AWS (no endpoint, or
+// an amazonaws.com one) the SDK's default credential chain applies.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { storeConnectTimeoutMs, storeMaxAttempts, storeRequestTimeoutMs } from '../../limits.ts';
@@ -17,14 +18,17 @@ export interface DynamoClients {
 
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const local = options.endpoint !== undefined;
+  const needsDummyCredentials =
+    local &&
+    !isAwsEndpoint(options.endpoint ?? '') &&
+    !process.env.AWS_ACCESS_KEY_ID &&
+    !process.env.AWS_PROFILE;
   const client = new DynamoDBClient({
     ...(local ? { endpoint: options.endpoint } : {}),
     // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
     // operator commands reach the region of the operator's profile; a local store needs some region.
     region: options.region ?? process.env.AWS_REGION ?? (local ? 'us-east-1' : undefined),
-    ...(local && !process.env.AWS_ACCESS_KEY_ID
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(needsDummyCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
     // Without throwOnRequestTimeout the handler only logs a warning when the request timeout passes and keeps waiting.
     requestHandler: {
@@ -38,4 +42,12 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     marshallOptions: { removeUndefinedValues: true },
   });
   return { client, documents };
+}
+
+function isAwsEndpoint(endpoint: string): boolean {
+  try {
+    return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
 }

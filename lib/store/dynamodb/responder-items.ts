@@ -1,6 +1,7 @@
 // A responder as DynamoDB items. The settings travel as one JSON string: inline in the definition item when
 // small, otherwise in binary chunk items, because a static body may be 1 MiB and a script 64 KiB while a
 // DynamoDB item holds at most 400 KB (409,600 bytes, names included).
+import { randomBytes } from 'node:crypto';
 import type { Responder, ResponderSettings } from '../../responders/schema.ts';
 import { blobSk, namespacePk, responderSk, routeSk } from '../keys.ts';
 
@@ -24,6 +25,8 @@ export interface DefinitionItem {
   routeKey: string;
   settings?: string;
   settingsChunks?: number;
+  /** Names the write that made the chunks (see blobSk): a losing concurrent update cannot touch the winner's. */
+  settingsWrite?: string;
 }
 
 export interface BlobItem {
@@ -53,24 +56,28 @@ export function toItems(
     routeKey: routeSk(responder.method, responder.location),
   };
   if (bytes.length <= settingsInlineMaxBytes) return { definition: { ...base, settings: json }, blobs: [] };
+  const write = randomBytes(6).toString('hex');
   const blobs: BlobItem[] = [];
   for (let offset = 0, index = 0; offset < bytes.length; offset += settingsChunkBytes, index++) {
     blobs.push({
       pk,
-      sk: blobSk(responder.id, responder.version, index),
+      sk: blobSk(responder.id, responder.version, write, index),
       data: bytes.subarray(offset, offset + settingsChunkBytes),
     });
   }
-  return { definition: { ...base, settingsChunks: blobs.length }, blobs };
+  return { definition: { ...base, settingsChunks: blobs.length, settingsWrite: write }, blobs };
 }
 
 export function blobKeys(
   namespace: string,
-  definition: Pick<DefinitionItem, 'id' | 'version' | 'settingsChunks'>,
+  definition: Pick<DefinitionItem, 'id' | 'version' | 'settingsChunks' | 'settingsWrite'>,
 ) {
   const keys: { pk: string; sk: string }[] = [];
   for (let index = 0; index < (definition.settingsChunks ?? 0); index++) {
-    keys.push({ pk: namespacePk(namespace), sk: blobSk(definition.id, definition.version, index) });
+    keys.push({
+      pk: namespacePk(namespace),
+      sk: blobSk(definition.id, definition.version, definition.settingsWrite ?? '', index),
+    });
   }
   return keys;
 }

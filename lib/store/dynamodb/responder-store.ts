@@ -8,7 +8,8 @@
 //   definition holds it (the definition's `routeKey` names the claim it owns). A stale claim is taken over
 //   with a Put conditioned on the exact claim read, so two writers cannot both take it.
 // - Updates are optimistic: the definition Put is conditioned on the version read; a loser gets a conflict and
-//   removes what it wrote ahead (its new route claim, its new chunks).
+//   removes what it wrote ahead: its new chunks (keyed by its own write, so never the winner's) and its new route
+//   claim, unless the winner's definition holds that same route (both claimed it under the same responder id).
 // - Routing reads definitions, never claims, and a definition is one item: moving a responder to another
 //   location switches in the single definition Put, so no reader ever sees both routes answer or neither
 //   (the new claim is taken before, the old one released after; claims only guard writers).
@@ -129,13 +130,14 @@ export class DynamoResponderStore implements ResponderStore {
         }),
       );
     } catch (error) {
-      await this.#undo(namespace, routeChanged ? definition.routeKey : undefined, id, blobs);
-      if (error instanceof ConditionalCheckFailedException) {
-        const now = await this.#getDefinition(namespace, id);
-        if (!now) throw new ResponderNotFoundError(id);
-        throw staleVersion(id, expectedVersion, now.version);
-      }
-      throw error;
+      const lost = error instanceof ConditionalCheckFailedException;
+      const now = lost ? await this.#getDefinition(namespace, id) : undefined;
+      const ownClaim =
+        routeChanged && now?.routeKey !== definition.routeKey ? definition.routeKey : undefined;
+      await this.#undo(namespace, ownClaim, id, blobs);
+      if (!lost) throw error;
+      if (!now) throw new ResponderNotFoundError(id);
+      throw staleVersion(id, expectedVersion, now.version);
     }
     // Cleanup of what the old version held; failures here leave garbage, never a wrong answer.
     if (routeChanged) await this.#releaseRoute(namespace, current.routeKey, id);

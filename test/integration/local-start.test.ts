@@ -1,0 +1,33 @@
+// startLocal against another DynamoDB (DYNAMODB_ENDPOINT): the table is created there and the demo served.
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { startLocal } from '../../lib/local/start.ts';
+import { useDynalite } from '../support/dynalite.ts';
+
+const db = useDynalite();
+
+describe('startLocal with DYNAMODB_ENDPOINT', () => {
+  it('creates its table in that store and serves the demo namespace from it', async () => {
+    const lines: string[] = [];
+    const app = await startLocal({
+      env: { PORT: '0', HOST: '127.0.0.1', DYNAMODB_ENDPOINT: db.dynamo.endpoint, TABLE_NAME: 'elsewhere' },
+      print: (line) => lines.push(line),
+    });
+    try {
+      const response = await fetch(`${app.url}/demo/hello`);
+      expect(response.status).toBe(200);
+      const { TableNames } = await db.stores.clients.client.send(new ListTablesCommand({}));
+      expect(TableNames).toContain('elsewhere');
+      expect(lines).toContain(`listening on ${app.url}`);
+      expect(lines).toContain(`store: ${db.dynamo.endpoint}`);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a PORT that is not a port, before starting anything', async () => {
+    await expect(startLocal({ env: { PORT: 'eighty' } })).rejects.toThrow(
+      'PORT must be 0..65535, not eighty',
+    );
+  });
+});

@@ -280,6 +280,46 @@ describe('hostile management bodies', () => {
   });
 });
 
+describe('header values that HTTP cannot carry', () => {
+  it('refuses a static header value with a control character or a character above U+00FF, keeps Latin-1', async () => {
+    const before = await list();
+    for (const value of ['a\u0001b', 'tab\u007f', 'euro \u20ac', 'emoji \u{1F600}']) {
+      const answer = await call(server, 'POST', '/api/responders', {
+        key,
+        json: draft('/header-value', {}, { headers: [['x-a', value]] }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.json.error.message).toContain(
+        'settings.headers[0][1]: must not contain other control characters',
+      );
+    }
+    expect(await list()).toEqual(before);
+    const latin1 = await call(server, 'POST', '/api/responders', {
+      key,
+      json: draft('/latin1', {}, { headers: [['x-a', 'caf\u00e9\tok']] }),
+    });
+    expect(latin1.status).toBe(201);
+    expect((await fetch(`${server.base}/team-h/latin1`)).status).toBe(200);
+  });
+
+  it('answers a script that returns such a header value as an invalid result, not a crashed response', async () => {
+    const created = await call(server, 'POST', '/api/responders', {
+      key,
+      json: draft(
+        '/bad-header',
+        {},
+        { body: undefined, script: "(() => ({ headers: { 'x-a': 'euro \u20ac' } }))()" },
+      ),
+    });
+    expect(created.status).toBe(201);
+    const response = await fetch(`${server.base}/team-h/bad-header`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe(
+      'Script returned an invalid result: header "x-a" has a control character or a character above U+00FF in its value',
+    );
+  });
+});
+
 describe('hostile keys', () => {
   it('refuses keys with white space inside or around them, control characters or non-ASCII with the same 401', async () => {
     // Through the core: a store that would accept any record never gets asked about a malformed header.

@@ -355,7 +355,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     const wrongSamples: string[] = [];
     const wrong = (what: string) => {
-      if (wrongSamples.length < 20) wrongSamples.push(what);
+      if (wrongSamples.length >= 20) return;
+      wrongSamples.push(what);
+      options.progress?.(`wrong answer: ${what}`);
     };
     const totalWeight = loadClasses.reduce((sum, c) => sum + c.weight, 0);
     const pick = (): LoadClass => {

@@ -46,7 +46,7 @@ const httpTokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * Beyond CR, LF and NUL (SPEC §2): what no HTTP field value may carry, so Node's HTTP server (and a strict proxy)
  * would refuse to send it and every request to the responder would fail. Tab, visible ASCII and Latin-1 remain.
  */
-const unsendableInHeaderValue = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|[^\x00-\xff]/;
+const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 /** Whitespace, control characters, `?` and `#` have no place in a location path (SPEC §2). */
 const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
 

@@ -15,7 +15,7 @@ export type CheckedResult =
 const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const forbiddenInHeaderValue = /[\r\n\0]/;
 /** Other control characters and anything above U+00FF: no HTTP server can send them in a field value. */
-const unsendableInHeaderValue = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|[^\x00-\xff]/;
+const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 
 export function checkResult(result: ScriptResult): CheckedResult {
   const { statusCode, headers, body } = result;

@@ -1,9 +1,10 @@
-// `npm run soak -- [--requests N] [--max-seconds S] [--concurrency C] [--json]`: the local server under a mixed
+// `npm run soak -- [--requests N] [--max-seconds S] [--concurrency C] [--benign-only] [--json]`: the local server under a mixed
 // load (scripts/soak/run-soak.ts), loopback only. Prints the report; exit status 1 when any answer was wrong.
 import { parseArgs } from 'node:util';
 import { formatSoakReport, runSoak } from './soak/run-soak.ts';
 
-const usage = 'usage: npm run soak -- [--requests N] [--max-seconds S] [--concurrency C] [--json]';
+const usage =
+  'usage: npm run soak -- [--requests N] [--max-seconds S] [--concurrency C] [--benign-only] [--json]';
 
 function integer(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -21,6 +22,7 @@ try {
       requests: { type: 'string' },
       'max-seconds': { type: 'string' },
       concurrency: { type: 'string' },
+      'benign-only': { type: 'boolean' },
       json: { type: 'boolean' },
     },
   }));
@@ -33,6 +35,7 @@ const report = await runSoak({
   requests: integer('requests', values.requests as string | undefined, 50_000, 10_000_000),
   maxDurationMs: integer('max-seconds', values['max-seconds'] as string | undefined, 900, 86_400) * 1000,
   concurrency: integer('concurrency', values.concurrency as string | undefined, 16, 256),
+  benignOnly: values['benign-only'] === true,
   progress: (line) => process.stderr.write(`${line}\n`),
 });
 process.stdout.write(

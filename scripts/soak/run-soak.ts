@@ -16,6 +16,8 @@ export interface SoakOptions {
   concurrency?: number;
   /** How often the RSS is sampled. */
   rssSampleMs?: number;
+  /** Only the benign classes (static, scripts, not found, management): tells request costs from rebuild costs. */
+  benignOnly?: boolean;
   /** Progress lines (e.g. stderr). */
   progress?: (line: string) => void;
 }
@@ -359,14 +361,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       wrongSamples.push(what);
       options.progress?.(`wrong answer: ${what}`);
     };
-    const totalWeight = loadClasses.reduce((sum, c) => sum + c.weight, 0);
+    const mix = options.benignOnly ? loadClasses.filter((c) => c.benign) : loadClasses;
+    const totalWeight = mix.reduce((sum, c) => sum + c.weight, 0);
     const pick = (): LoadClass => {
       let roll = Math.random() * totalWeight;
-      for (const c of loadClasses) {
+      for (const c of mix) {
         roll -= c.weight;
         if (roll < 0) return c;
       }
-      return loadClasses[0] as LoadClass;
+      return mix[0] as LoadClass;
     };
 
     const started = performance.now();

@@ -1,7 +1,7 @@
 // `npm run bench [-- SECTION...]`: runs benchmark sections (all by default) and writes each one's numbers to
 // bench/results/<section>.json and .md, with the machine and the date. Not a test: nothing asserts.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from './section.ts';
 
@@ -20,6 +20,8 @@ function machine() {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    /** Other work on the machine skews every number: the 1-minute load average when the section started. */
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
@@ -28,7 +30,7 @@ function markdown(name: string, section: BenchSection, env: ReturnType<typeof ma
   const lines = [
     `# ${section.title}`,
     '',
-    `${env.date} · Node ${env.node} · ${env.cpus} cores (${env.cpuModel}) · ${env.memoryGiB} GiB · \`npm run bench -- ${name}\``,
+    `${env.date} · Node ${env.node} · ${env.cpus} cores (${env.cpuModel}) · ${env.memoryGiB} GiB · load average ${env.loadAverage} · \`npm run bench -- ${name}\``,
     '',
     `| ${columns.join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createContext, runInContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { wasmFilePath } from '../lib/sandbox/files.ts';
 import {
@@ -89,6 +90,30 @@ async function sandboxLatency(gapMs: number) {
   return { wall: percentiles(wall), inside: percentiles(inside) };
 }
 
+/** The floor under any worker design: the same request to a worker thread that only sends it back. */
+async function echoRoundTrip(gapMs: number) {
+  const payload = run(requestBody());
+  const worker = new Worker(
+    "require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m))",
+    { eval: true },
+  );
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < warmup + runs; i++) {
+      if (gapMs > 0) await sleep(gapMs);
+      const started = performance.now();
+      await new Promise((resolve) => {
+        worker.once('message', resolve);
+        worker.postMessage(payload);
+      });
+      if (i >= warmup) samples.push(performance.now() - started);
+    }
+  } finally {
+    await worker.terminate();
+  }
+  return percentiles(samples);
+}
+
 async function vmLatency() {
   const body = requestBody();
   const samples: number[] = [];
@@ -168,6 +193,8 @@ async function rssOverRuns() {
 export async function benchSandbox(): Promise<BenchSection> {
   const idle = await sandboxLatency(idleGapMs);
   const busy = await sandboxLatency(0);
+  const echoIdle = await echoRoundTrip(idleGapMs);
+  const echoBusy = await echoRoundTrip(0);
   const vm = await vmLatency();
   const cold = await coldStart();
   const rss = await rssOverRuns();
@@ -189,6 +216,12 @@ export async function benchSandbox(): Promise<BenchSection> {
       row('  of which inside the worker (durationMs)', runs, idle.inside),
       row('run(), back to back (no idle time: context made and freed inline)', runs, busy.wall),
       row('  of which inside the worker (durationMs)', runs, busy.inside),
+      row(
+        `the request to a worker that echoes it, ${idleGapMs} ms idle between (round-trip floor)`,
+        runs,
+        echoIdle,
+      ),
+      row('the request to a worker that echoes it, back to back (round-trip floor)', runs, echoBusy),
       row('node:vm, new context per run (reference, not a sandbox)', runs, vm),
       row('process start to first finished execution (bundled as for Lambda)', coldStarts, cold.total),
       row('  of which after the entry module began (the sandbox share)', coldStarts, cold.sandboxShare),

@@ -12,7 +12,8 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
-import { chunkOfGlobal, guestChunks, guestCore } from './guest-prelude.ts';
+import { chunkOfGlobal, guestChunks, guestCore, guestFaults } from './guest-prelude.ts';
+import { heapBytesInUse } from './heap-usage.ts';
 import {
   atob,
   btoa,
@@ -59,14 +60,21 @@ interface Slot {
   prepared: Prepared | undefined;
   /** The heap asked for more memory than the limit allows since the last execution started. */
   exhausted: boolean;
+  /** The module's first allocation, where a walk of the heap starts (heap-usage.ts). */
+  firstPayload: number;
+  /** Bytes in use before any runtime exists (the ballast, the bindings' own): not the script's. */
+  baselineBytes: number;
 }
 
 interface Guest {
   setContext: QuickJSHandle;
   awaitValue: QuickJSHandle;
   finish: QuickJSHandle;
-  describeError: QuickJSHandle;
-  errorKind: QuickJSHandle;
+  /** The intrinsics the core captured, for chunks the host compiles later. */
+  intrinsics: QuickJSHandle;
+  /** Compiled on the first failure of the execution (guestFaults). */
+  describeError?: QuickJSHandle;
+  errorKind?: QuickJSHandle;
 }
 
 interface Prepared {
@@ -98,7 +106,7 @@ export class Engine {
     const slot = await this.slotFor(limits.memoryBytes);
     const prepared = slot.prepared ?? this.prepare(slot);
     slot.prepared = undefined;
-    const { runtime, ctx, guest, state } = prepared;
+    const { runtime, state } = prepared;
     slot.exhausted = false;
     state.deadline = Date.now() + limits.deadlineMs;
     runtime.setMaxStackSize(limits.stackBytes);
@@ -107,23 +115,25 @@ export class Engine {
     try {
       answer = this.execute(prepared, request);
     } catch {
-      // A host fault inside the module (e.g. an abort): the module cannot be trusted any more.
+      // A host fault inside the module (an abort): the module cannot be trusted any more.
       this.drop(slot);
-      const answered: WorkerAnswer = {
+      return {
         id: request.id,
-        outcome: state.interrupted ? 'timeout' : 'error',
-        message: state.interrupted ? undefined : 'the sandbox failed',
+        ...(state.interrupted
+          ? timeoutFault
+          : slot.exhausted
+            ? memoryFault
+            : { outcome: 'error', message: 'the sandbox failed' }),
         console: state.console.lines,
         durationMs: performance.now() - started,
-        memoryBytes: slot.memory.buffer.byteLength,
+        memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
       };
-      return answered;
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
-    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout')
-      answer = { outcome: 'memory' };
-    const memoryBytes = this.memoryInUse(runtime, ctx);
+    if (slot.exhausted && answer.outcome !== 'ok' && answer.outcome !== 'timeout') answer = memoryFault;
+    // After out-of-memory the heap is full by definition (and walking it is not worth the risk).
+    const memoryBytes = answer.outcome === 'memory' ? limits.memoryBytes : this.memoryInUse(slot, prepared);
     let recycled = this.pendingRecycle;
     this.pendingRecycle = undefined;
     if (slot.exhausted || answer.outcome === 'memory') {
@@ -275,6 +285,11 @@ export class Engine {
     try {
       const part = (index: number) => ctx.getProp(parts, index);
       const kind = part(0).consume((h) => ctx.getString(h));
+      if (kind === 'json-error') {
+        return part(4).consume((error) =>
+          this.classify(prepared, error, 'invalid', 'the body cannot be converted to JSON: '),
+        );
+      }
       if (kind === 'invalid') {
         return { outcome: 'invalid', message: part(5).consume((h) => ctx.getString(h)) };
       }
@@ -295,32 +310,65 @@ export class Engine {
   }
 
   /** Why the script failed, from our own state first (the engine reports interrupts as ordinary errors). */
-  private classify(prepared: Prepared, error: QuickJSHandle, otherwise: 'error' | 'invalid'): Fault {
-    const { ctx, guest, state } = prepared;
+  private classify(
+    prepared: Prepared,
+    error: QuickJSHandle,
+    otherwise: 'error' | 'invalid',
+    invalidPrefix = 'reading the result threw: ',
+  ): Fault {
+    const { ctx, state } = prepared;
     if (state.interrupted) return timeoutFault;
-    const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
+    const faults = this.faults(prepared);
+    if (!faults) return memoryFault;
+    const kind = ctx.callFunction(faults.errorKind, ctx.undefined, error);
     if (kind.error) {
       kind.error.dispose();
-      return state.interrupted ? timeoutFault : { outcome: 'memory' };
+      return state.interrupted ? timeoutFault : memoryFault;
     }
     const faultKind = kind.value.consume((h) => ctx.getString(h));
-    if (faultKind === 'memory') return { outcome: 'memory' };
+    if (faultKind === 'memory') return memoryFault;
     if (faultKind === 'stack') return { outcome: 'stack' };
-    const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
+    const described = ctx.callFunction(faults.describeError, ctx.undefined, error);
     if (described.error) {
       described.error.dispose();
       return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
     }
-    const message = JSON.parse(described.value.consume((h) => ctx.getString(h))) as string;
+    const message = capMessage(JSON.parse(described.value.consume((h) => ctx.getString(h))) as string);
     if (state.interrupted) return timeoutFault;
-    return {
-      outcome: otherwise,
-      message:
-        otherwise === 'invalid' ? `reading the result threw: ${capMessage(message)}` : capMessage(message),
-    };
+    return { outcome: otherwise, message: otherwise === 'invalid' ? `${invalidPrefix}${message}` : message };
   }
 
-  private memoryInUse(runtime: QuickJSRuntime, ctx: QuickJSContext): number {
+  /**
+   * The guest's error helpers, compiled when an execution first fails (most never do). Undefined when even
+   * that fails, which only happens with the heap exhausted.
+   */
+  private faults({
+    ctx,
+    guest,
+  }: Prepared): { describeError: QuickJSHandle; errorKind: QuickJSHandle } | undefined {
+    if (guest.describeError && guest.errorKind)
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    const compiled = ctx.evalCode(guestFaults, 'faults.js', { type: 'global' });
+    if (compiled.error) {
+      compiled.error.dispose();
+      return undefined;
+    }
+    const made = compiled.value.consume((fn) => ctx.callFunction(fn, ctx.undefined, guest.intrinsics));
+    if (made.error) {
+      made.error.dispose();
+      return undefined;
+    }
+    return made.value.consume((pair) => {
+      guest.describeError = ctx.getProp(pair, 0);
+      guest.errorKind = ctx.getProp(pair, 1);
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    });
+  }
+
+  /** Bytes the execution's runtime holds on the heap; QuickJS's own (slower, approximate) count if the walk fails. */
+  private memoryInUse(slot: Slot, { runtime, ctx }: Prepared): number {
+    const walked = heapBytesInUse(slot.memory.buffer, slot.firstPayload);
+    if (walked !== undefined) return Math.max(0, walked - slot.baselineBytes);
     try {
       return runtime
         .computeMemoryUsage()
@@ -333,7 +381,7 @@ export class Engine {
   /** False when QuickJS aborted while freeing (known after out-of-memory in promise jobs): the module is done. */
   private dispose(prepared: Prepared): boolean {
     try {
-      for (const handle of Object.values(prepared.guest)) handle.dispose();
+      for (const handle of Object.values(prepared.guest)) handle?.dispose();
       prepared.ctx.dispose();
       prepared.runtime.dispose();
       return true;
@@ -367,8 +415,7 @@ export class Engine {
       setContext: entry(0),
       awaitValue: entry(1),
       finish: entry(2),
-      describeError: entry(3),
-      errorKind: entry(4),
+      intrinsics: entry(3),
     };
     entries.dispose();
     return { runtime, ctx, guest, state };
@@ -413,6 +460,8 @@ export class Engine {
       memory,
       prepared: undefined,
       exhausted: false,
+      firstPayload: 0,
+      baselineBytes: 0,
     };
     // Emscripten grows the memory through this method; a refusal is how we know the limit was reached.
     const grow = memory.grow.bind(memory);
@@ -426,8 +475,10 @@ export class Engine {
     };
     slot.qjs = await this.newModule(memory);
     const heap = (slot.qjs as unknown as { module: EmscriptenHeap }).module;
-    const ballastBytes = initialMemoryBytes - (this.firstAllocation(heap) + heapBytes);
+    slot.firstPayload = this.firstAllocation(heap);
+    const ballastBytes = initialMemoryBytes - (slot.firstPayload + heapBytes);
     if (ballastBytes > 0) heap._malloc(ballastBytes);
+    slot.baselineBytes = heapBytesInUse(memory.buffer, slot.firstPayload) ?? 0;
     return slot;
   }
 
@@ -471,6 +522,7 @@ const emptyContext = {
 };
 
 const timeoutFault: Fault = { outcome: 'timeout' };
+const memoryFault: Fault = { outcome: 'memory' };
 
 const messageMaxChars = 1_000;
 function capMessage(message: string): string {

@@ -4,7 +4,6 @@
 // `sandbox-worker.mjs` (lib/sandbox/worker.ts bundled on its own) and `emscripten-module.wasm`.
 // Under tsx or vitest the TypeScript worker runs through tsx and the wasm comes from the package.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,5 +36,6 @@ export function workerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
 export function wasmFilePath(moduleUrl: string = import.meta.url): string {
   const beside = join(dirname(fileURLToPath(moduleUrl)), bundledWasmFileName);
   if (existsSync(beside)) return beside;
-  return createRequire(moduleUrl).resolve(`${wasmPackageName}/wasm`);
+  // Not createRequire: a bundle banner that defines `require` with it would clash with a second import.
+  return fileURLToPath(import.meta.resolve(`${wasmPackageName}/wasm`));
 }

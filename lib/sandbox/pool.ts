@@ -60,10 +60,16 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     const workers = this.slots.map((slot) => slot.worker).filter((worker) => worker !== undefined);
+    const closedError = () => new Error('the sandbox is closed');
     for (const slot of this.slots) {
-      if (slot.job) clearTimeout(slot.job.timer);
+      if (slot.job) {
+        clearTimeout(slot.job.timer);
+        slot.job.reject(closedError());
+        slot.job = undefined;
+      }
       slot.worker = undefined;
     }
+    for (const waiting of this.queue.splice(0)) waiting.reject(closedError());
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 

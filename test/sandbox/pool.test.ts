@@ -48,6 +48,19 @@ describe('a pool of one worker', () => {
     expect(sandbox.stats().executions).toBe(8);
   });
 
+  it('ends executions still running or queued when it closes', async () => {
+    const closing = createSandbox();
+    await closing.run(scriptRun('null'));
+    const running = closing
+      .run(scriptRun('while (true) {}', { limits: { deadlineMs: 10_000 } }))
+      .catch((e) => e);
+    const queued = closing.run(scriptRun('null')).catch((e) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await closing.close();
+    expect(String(await running)).toMatch(/closed/);
+    expect(String(await queued)).toMatch(/closed/);
+  });
+
   it('refuses work after close', async () => {
     const closing = createSandbox();
     await closing.close();

@@ -50,3 +50,16 @@ describe('a script that never stops', () => {
     expect(text((await sandbox.run(scriptRun('({ body: "after" })'))).body)).toBe('after');
   });
 });
+
+describe('memory used', () => {
+  it('counts the bytes the script holds at the end', async () => {
+    const small = await sandbox.run(scriptRun('({ body: "x" })'));
+    const large = await sandbox.run(
+      scriptRun('globalThis.kept = new Uint8Array(3 * 1024 * 1024); ({ body: "x" })'),
+    );
+    expect(small.memoryBytes).toBeGreaterThan(0);
+    expect(small.memoryBytes).toBeLessThan(1024 * 1024);
+    expect(large.memoryBytes).toBeGreaterThan(3 * 1024 * 1024);
+    expect(large.memoryBytes).toBeLessThan(4 * 1024 * 1024);
+  });
+});

@@ -18,17 +18,16 @@ export interface DynamoClients {
 
 export function createDynamoClients(options: DynamoClientOptions = {}): DynamoClients {
   const local = options.endpoint !== undefined;
-  const needsDummyCredentials =
-    local &&
-    !isAwsEndpoint(options.endpoint ?? '') &&
-    !process.env.AWS_ACCESS_KEY_ID &&
-    !process.env.AWS_PROFILE;
+  /** dynalite or DynamoDB Local rather than an amazonaws.com endpoint. */
+  const localStore = local && !isAwsEndpoint(options.endpoint ?? '');
   const client = new DynamoDBClient({
     ...(local ? { endpoint: options.endpoint } : {}),
     // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
     // operator commands reach the region of the operator's profile; a local store needs some region.
-    region: options.region ?? process.env.AWS_REGION ?? (local ? 'us-east-1' : undefined),
-    ...(needsDummyCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    region: options.region ?? process.env.AWS_REGION ?? (localStore ? 'us-east-1' : undefined),
+    ...(localStore && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
     // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
     // Without throwOnRequestTimeout the handler only logs a warning when the request timeout passes and keeps waiting.
     requestHandler: {

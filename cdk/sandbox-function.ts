@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,12 @@ import { bundleSettings, functionNodeOptions, sandboxAssetCommands } from './bun
 import type { FunctionSizing } from './function-sizing.ts';
 
 export const functionRuntime = Runtime.NODEJS_22_X;
+
+/** Some actions on the items whose partition key matches one of `leadingKeys` (IAM `StringLike` patterns). */
+export interface TableAccess {
+  readonly actions: readonly string[];
+  readonly leadingKeys: readonly string[];
+}
 
 export interface SandboxFunctionProps {
   /** The handler module (exports `handler`), absolute path under `projectRoot`. */
@@ -23,8 +29,10 @@ export interface SandboxFunctionProps {
   readonly description: string;
   readonly serviceName: string;
   readonly table: ITableV2;
-  /** The DynamoDB actions this function needs, nothing more. */
-  readonly tableActions: readonly string[];
+  /** The DynamoDB actions this function needs, on the items it needs, nothing more. */
+  readonly tableAccess: readonly TableAccess[];
+  /** Queries may then also go to the table's indexes. */
+  readonly tableHasIndexes: boolean;
   readonly sizing: FunctionSizing;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
@@ -49,7 +57,18 @@ export class SandboxFunction extends Construct {
       description: `${props.description}: writes its own logs and reads and writes the responders table`,
     });
     this.logGroup.grantWrite(this.role);
-    props.table.grant(this.role, ...props.tableActions);
+    for (const access of props.tableAccess) {
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: [...access.actions],
+          resources: [
+            props.table.tableArn,
+            ...(props.tableHasIndexes ? [`${props.table.tableArn}/index/*`] : []),
+          ],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } },
+        }),
+      );
+    }
 
     this.function = new NodejsFunction(this, 'Function', {
       description: props.description,

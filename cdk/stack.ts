@@ -12,11 +12,12 @@ import {
 } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { apiKeyPk, historyPk, namespacePk } from '../lib/store/keys.ts';
 import { ResponderAlarms } from './alarms.ts';
 import { createDashboard, type DashboardFunction } from './dashboard.ts';
 import { functionSizing } from './function-sizing.ts';
 import { createRespondersTable } from './responders-table.ts';
-import { SandboxFunction } from './sandbox-function.ts';
+import { SandboxFunction, type TableAccess } from './sandbox-function.ts';
 import type { StackSettings } from './settings.ts';
 import { type TableSchema, tableSchema } from './table-schema.ts';
 import { WebhookApi } from './webhook-api.ts';
@@ -37,8 +38,8 @@ export const defaultBundleEntries: BundleEntries = {
 };
 
 /**
- * Item reads and writes only: no Scan, no table description or administration. Both functions need all of them:
- * the webhook reads responders and writes and trims history; the management API writes responders and keys.
+ * Item reads and writes only: no Scan, no table description or administration. The management API needs all of
+ * them on responders and history.
  */
 export const tableItemActions = [
   'dynamodb:GetItem',
@@ -50,6 +51,24 @@ export const tableItemActions = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
 ] as const;
+
+/**
+ * Which items each function may touch, by partition key (`dynamodb:LeadingKeys`, key layout in lib/store/table.ts).
+ * The webhook function reads definitions and writes history, nothing else; the management API changes responders
+ * and history and only reads API keys. Neither can create, change or revoke a key (the operator's `npm run keys`
+ * does that with their own credentials), so a sandbox escape in either function cannot mint a key.
+ */
+export const webhookTableAccess: readonly TableAccess[] = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+    leadingKeys: [namespacePk('*')],
+  },
+  { actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], leadingKeys: [historyPk('*')] },
+];
+export const managementTableAccess: readonly TableAccess[] = [
+  { actions: tableItemActions, leadingKeys: [namespacePk('*'), historyPk('*')] },
+  { actions: ['dynamodb:GetItem'], leadingKeys: [apiKeyPk('*')] },
+];
 
 export interface WebhookRespondersStackProps extends StackProps {
   readonly settings: StackSettings;
@@ -77,7 +96,7 @@ export class WebhookRespondersStack extends Stack {
       sandboxWorkerEntry: entries.sandboxWorker,
       projectRoot,
       table,
-      tableActions: tableItemActions,
+      tableHasIndexes: schema.indexes.length > 0,
       sizing,
       logRetention: settings.logRetentionDays,
       logRemovalPolicy,
@@ -85,6 +104,7 @@ export class WebhookRespondersStack extends Stack {
     this.webhook = new SandboxFunction(this, 'Webhook', {
       ...common,
       entry: entries.webhook,
+      tableAccess: webhookTableAccess,
       description: 'Webhook responders: public webhook traffic',
       serviceName: webhookServiceName,
       ...(settings.definitionCacheTtlMs === undefined
@@ -94,6 +114,7 @@ export class WebhookRespondersStack extends Stack {
     this.management = new SandboxFunction(this, 'Management', {
       ...common,
       entry: entries.management,
+      tableAccess: managementTableAccess,
       description: 'Webhook responders: management API',
       serviceName: `${this.stackName}-management`,
     });

@@ -63,6 +63,16 @@ export const definitionCacheTtlMsDefault = 5_000;
 /** Namespaces kept in the definition cache; the oldest go first, so a flood of made-up namespaces stays bounded. */
 export const definitionCacheMaxNamespaces = 10_000;
 
+/**
+ * The DynamoDB client's budget. A webhook caller waits on the store, so an unreachable or hung store must turn
+ * into a 503 within a few seconds, not at API Gateway's 30 s: at worst attempts x (connect or request timeout)
+ * plus the SDK's backoff (about 7 s for a store that accepts connections and never answers). A healthy
+ * DynamoDB answers a Query of one namespace in tens of milliseconds, far inside the request timeout.
+ */
+export const storeConnectTimeoutMs = 1_000;
+export const storeRequestTimeoutMs = 2_000;
+export const storeMaxAttempts = 3;
+
 /** Management listing page size (SPEC §5 `nextToken` pagination). */
 export const listPageSizeDefault = 50;
 export const listPageSizeMax = 100;

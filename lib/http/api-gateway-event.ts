@@ -17,7 +17,7 @@ export function webhookRequestFromEvent(
 ): WebhookRequest {
   const { namespace, path } = splitNamespace(event.rawPath);
   const rawQuery = event.rawQueryString ?? '';
-  const headers: Record<string, string> = {};
+  const headers = nameValueRecord();
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value === undefined) continue;
     const key = name.toLowerCase();
@@ -43,6 +43,14 @@ export function webhookRequestFromEvent(
   };
 }
 
+/**
+ * An empty record for names chosen by callers (headers, query keys). Without a prototype, `constructor` or
+ * `__proto__` are plain names: on `{}` the first would read as Object's own constructor and the second be dropped.
+ */
+export function nameValueRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 function splitNamespace(rawPath: string | undefined): { namespace: string; path: string } {
   const withoutLeading = (rawPath ?? '/').replace(/^\/+/, '');
   const slash = withoutLeading.indexOf('/');
@@ -53,7 +61,7 @@ function splitNamespace(rawPath: string | undefined): { namespace: string; path:
 
 /** One value per key, the last wins (API Gateway's own `queryStringParameters` joins them with `,`). */
 export function parseQuery(rawQuery: string): Record<string, string> {
-  const query: Record<string, string> = {};
+  const query = nameValueRecord();
   if (!rawQuery) return query;
   try {
     for (const [key, value] of new URLSearchParams(rawQuery)) query[key] = value;

@@ -3,13 +3,14 @@
 // Gateway turns back into the exact bytes.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { WebhookResponse } from '../webhook/types.ts';
+import { nameValueRecord } from './api-gateway-event.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const textualType =
   /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded|graphql)\b)/i;
 
 export function resultFromWebhookResponse(response: WebhookResponse): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = {};
+  const headers = nameValueRecord();
   const cookies: string[] = [];
   for (const [name, value] of response.headers) {
     const key = name.toLowerCase();

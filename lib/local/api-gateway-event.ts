@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { SourcePortExtension } from '../http/api-gateway-event.ts';
+import { nameValueRecord, type SourcePortExtension } from '../http/api-gateway-event.ts';
 import { bodyAsText } from '../http/api-gateway-result.ts';
 
 export function apiGatewayEventFromNode(
@@ -16,7 +16,7 @@ export function apiGatewayEventFromNode(
   const queryStart = url.indexOf('?');
   const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : url.slice(queryStart + 1);
-  const headers: Record<string, string> = {};
+  const headers = nameValueRecord();
   let cookies: string[] | undefined;
   for (const [name, values] of Object.entries(request.headersDistinct)) {
     if (!values) continue;
@@ -70,7 +70,7 @@ export function apiGatewayEventFromNode(
 
 /** API Gateway's own `queryStringParameters`: repeated keys joined with `,`. */
 function joinedQuery(rawQuery: string): Record<string, string> {
-  const query: Record<string, string> = {};
+  const query = nameValueRecord();
   for (const [key, value] of new URLSearchParams(rawQuery)) {
     query[key] = key in query ? `${query[key]},${value}` : value;
   }

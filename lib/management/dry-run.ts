@@ -2,7 +2,7 @@
 // request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
-import { parseQuery } from '../http/api-gateway-event.ts';
+import { nameValueRecord, parseQuery } from '../http/api-gateway-event.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { answerWith } from '../webhook/handle-webhook.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
@@ -74,7 +74,7 @@ function fromTestRequest(
   responder: Pick<Responder, 'method' | 'location'>,
 ): WebhookRequest {
   const rawQuery = given?.rawQuery ?? '';
-  const headers: Record<string, string> = {};
+  const headers = nameValueRecord();
   for (const [name, value] of Object.entries(given?.headers ?? {})) {
     const key = name.toLowerCase();
     headers[key] = key in headers ? `${headers[key]},${value}` : value;

@@ -32,6 +32,8 @@ export class DefinitionCache {
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<Entry>>();
+  /** Bumped by invalidate: a load that started before a write must not be kept (nor shared) after it. */
+  #generation = 0;
 
   constructor(options: DefinitionCacheOptions) {
     this.#load = options.load;
@@ -50,8 +52,14 @@ export class DefinitionCache {
     }
     let loading = this.#loading.get(namespace);
     if (!loading) {
-      loading = this.#fetch(namespace);
-      this.#loading.set(namespace, loading);
+      const started = this.#fetch(namespace);
+      loading = started;
+      this.#loading.set(namespace, started);
+      // Only this load's own slot is cleared: after an invalidate a newer load may hold it.
+      const done = () => {
+        if (this.#loading.get(namespace) === started) this.#loading.delete(namespace);
+      };
+      started.then(done, done);
     }
     const loaded = await loading;
     return { table: loaded.table, hit: false };
@@ -59,26 +67,29 @@ export class DefinitionCache {
 
   /** Forgets a namespace (or everything), e.g. after the management API changed it in this process. */
   invalidate(namespace?: string): void {
-    if (namespace === undefined) this.#entries.clear();
-    else this.#entries.delete(namespace);
+    this.#generation++;
+    if (namespace === undefined) {
+      this.#entries.clear();
+      this.#loading.clear();
+    } else {
+      this.#entries.delete(namespace);
+      this.#loading.delete(namespace);
+    }
   }
 
   async #fetch(namespace: string): Promise<Entry> {
-    try {
-      const table = buildRouteTable(await this.#load(namespace));
-      const entry = { table, expiresAtMs: this.#now() + this.#ttlMs };
-      if (this.#ttlMs > 0) {
-        this.#entries.delete(namespace);
-        this.#entries.set(namespace, entry);
-        while (this.#entries.size > this.#maxNamespaces) {
-          const oldest = this.#entries.keys().next().value;
-          if (oldest === undefined) break;
-          this.#entries.delete(oldest);
-        }
+    const generation = this.#generation;
+    const table = buildRouteTable(await this.#load(namespace));
+    const entry = { table, expiresAtMs: this.#now() + this.#ttlMs };
+    if (this.#ttlMs > 0 && generation === this.#generation) {
+      this.#entries.delete(namespace);
+      this.#entries.set(namespace, entry);
+      while (this.#entries.size > this.#maxNamespaces) {
+        const oldest = this.#entries.keys().next().value;
+        if (oldest === undefined) break;
+        this.#entries.delete(oldest);
       }
-      return entry;
-    } finally {
-      this.#loading.delete(namespace);
     }
+    return entry;
   }
 }

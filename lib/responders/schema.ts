@@ -43,6 +43,11 @@ const typeError =
 
 /** RFC 9110 `token`: the characters a header name may use. */
 const httpTokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * Beyond CR, LF and NUL (SPEC §2): what no HTTP field value may carry, so Node's HTTP server (and a strict proxy)
+ * would refuse to send it and every request to the responder would fail. Tab, visible ASCII and Latin-1 remain.
+ */
+const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 /** Whitespace, control characters, `?` and `#` have no place in a location path (SPEC §2). */
 const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
 
@@ -83,7 +88,10 @@ export const headerPairSchema = z.tuple([
   z
     .string()
     .max(headerValueMaxChars, `must be at most ${headerValueMaxChars} characters`)
-    .refine((value) => !/[\r\n\0]/.test(value), { message: 'must not contain CR, LF or NUL' }),
+    .refine((value) => !/[\r\n\0]/.test(value), { message: 'must not contain CR, LF or NUL' })
+    .refine((value) => !unsendableInHeaderValue.test(value), {
+      message: 'must not contain other control characters or characters above U+00FF (HTTP field value)',
+    }),
 ]);
 
 export const responderLimitsSchema = z.strictObject({

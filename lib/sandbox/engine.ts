@@ -102,6 +102,8 @@ interface Prepared {
   state: { deadline: number; interrupted: boolean; console: ConsoleCapture };
 }
 
+/** What an execution came to, before the worker adds console, duration and memory. */
+type Outcome = Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
 type Fault = { outcome: ScriptOutcome; message?: string };
 
 interface CompiledScript {
@@ -133,7 +135,7 @@ export class Engine {
     state.console = new ConsoleCapture();
     runtime.setMaxStackSize(limits.stackBytes);
 
-    let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
+    let answer: Outcome;
     try {
       answer = this.execute(prepared, request, compiled);
     } catch {
@@ -254,11 +256,7 @@ export class Engine {
     slot.dirtyEnd = undefined;
   }
 
-  private execute(
-    prepared: Prepared,
-    request: WorkerRequest,
-    compiled: QuickJSHandle | undefined,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyContext;
     const json = ctx.newString(JSON.stringify(rest));
@@ -315,10 +313,7 @@ export class Engine {
     }
   }
 
-  private settle(
-    prepared: Prepared,
-    promise: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private settle(prepared: Prepared, promise: QuickJSHandle): Outcome {
     const { runtime, ctx, state } = prepared;
     for (;;) {
       const promiseState = ctx.getPromiseState(promise);
@@ -344,10 +339,7 @@ export class Engine {
     }
   }
 
-  private readResult(
-    prepared: Prepared,
-    value: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private readResult(prepared: Prepared, value: QuickJSHandle): Outcome {
     const { ctx, guest } = prepared;
     const finished = ctx.callFunction(guest.finish, ctx.undefined, value);
     if (finished.error) {

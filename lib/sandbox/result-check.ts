@@ -14,6 +14,8 @@ export type CheckedResult =
 
 const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const forbiddenInHeaderValue = /[\r\n\0]/;
+/** Other control characters and anything above U+00FF: no HTTP server can send them in a field value. */
+const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 
 export function checkResult(result: ScriptResult): CheckedResult {
   const { statusCode, headers, body } = result;
@@ -29,6 +31,12 @@ export function checkResult(result: ScriptResult): CheckedResult {
     }
     if (forbiddenInHeaderValue.test(value)) {
       return { outcome: 'invalid', message: `header ${JSON.stringify(name)} has CR, LF or NUL in its value` };
+    }
+    if (unsendableInHeaderValue.test(value)) {
+      return {
+        outcome: 'invalid',
+        message: `header ${JSON.stringify(name)} has a control character or a character above U+00FF in its value`,
+      };
     }
   }
   if (body !== undefined && body.byteLength > scriptResultBodyMaxBytes) {

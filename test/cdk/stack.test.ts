@@ -123,24 +123,38 @@ describe('the stack with default settings', () => {
       }
     });
 
-    it('get item reads and writes on the table only: no Scan, no managed policies, no other resources', () => {
+    it('get item reads and writes on the table only, each on the partitions it needs: no Scan, no key writes', () => {
       const tableId = logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {});
-      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-      expect(policies).toHaveLength(2);
-      for (const policy of policies) {
-        const statements = policy.Properties.PolicyDocument.Statement as {
-          Action: string[];
-          Resource: unknown;
-        }[];
-        const dynamo = statements.filter((statement) =>
-          statement.Action.some((a) => a.startsWith('dynamodb:')),
+      const policies = template.findResources('AWS::IAM::Policy');
+      expect(Object.keys(policies)).toHaveLength(2);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const dynamoStatementsOf = (description: string) => {
+        const fn = functions.find((candidate) => candidate.Properties.Description.includes(description));
+        const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+        const policy = Object.values(policies).find(
+          (candidate) => candidate.Properties.Roles[0].Ref === roleId,
         );
-        expect(dynamo).toEqual([
-          { Action: [...tableItemActions], Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
-        ]);
+        const statements = policy?.Properties.PolicyDocument.Statement as { Action: string[] | string }[];
         expect(JSON.stringify(statements)).not.toContain('dynamodb:Scan');
         expect(JSON.stringify(statements)).not.toContain('"*"');
-      }
+        return statements.filter((statement) =>
+          [statement.Action].flat().some((a) => a.startsWith('dynamodb:')),
+        );
+      };
+      const onPartitions = (Action: string[] | string, leadingKeys: string[]) => ({
+        Action,
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+      });
+      expect(dynamoStatementsOf('public webhook traffic')).toEqual([
+        onPartitions(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], ['NS#*']),
+        onPartitions(['dynamodb:UpdateItem', 'dynamodb:PutItem'], ['HIST#*']),
+      ]);
+      expect(dynamoStatementsOf('management API')).toEqual([
+        onPartitions([...tableItemActions], ['NS#*', 'HIST#*']),
+        onPartitions('dynamodb:GetItem', ['KEY#*']),
+      ]);
       for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
       }

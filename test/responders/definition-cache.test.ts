@@ -87,4 +87,23 @@ describe('definition cache', () => {
     cache.invalidate('a');
     expect((await cache.lookup('a')).hit).toBe(false);
   });
+
+  it('does not keep a load that was in flight when the namespace was invalidated', async () => {
+    const answers: Array<(responders: Responder[]) => void> = [];
+    const cache = new DefinitionCache({
+      load: () => new Promise<Responder[]>((resolve) => answers.push(resolve)),
+      ttlMs: 60_000,
+    });
+    const before = cache.lookup('a');
+    // A write lands (and invalidates) while the read that started before it is still out.
+    cache.invalidate('a');
+    const after = cache.lookup('a');
+    answers[0]?.([]);
+    answers[1]?.([responder('/new')]);
+    expect(selectResponder((await before).table, 'GET', '/new')).toBeUndefined();
+    expect(selectResponder((await after).table, 'GET', '/new')).toBeDefined();
+    const next = await cache.lookup('a');
+    expect(next.hit).toBe(true);
+    expect(selectResponder(next.table, 'GET', '/new')).toBeDefined();
+  });
 });

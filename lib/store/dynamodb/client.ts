@@ -3,6 +3,7 @@
 // an amazonaws.com one) the SDK's default credential chain applies.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { storeConnectTimeoutMs, storeMaxAttempts, storeRequestTimeoutMs } from '../../limits.ts';
 
 export interface DynamoClientOptions {
   /** e.g. http://127.0.0.1:8000 for a local store; unset for AWS. */
@@ -28,8 +29,13 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
-    maxAttempts: 3,
+    // Without throwOnRequestTimeout the handler only logs a warning when the request timeout passes and keeps waiting.
+    requestHandler: {
+      connectionTimeout: storeConnectTimeoutMs,
+      requestTimeout: storeRequestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+    maxAttempts: storeMaxAttempts,
   });
   const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

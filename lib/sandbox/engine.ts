@@ -12,7 +12,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
-import { chunkOfGlobal, guestChunks, guestCore } from './guest-prelude.ts';
+import { chunkOfGlobal, guestChunks, guestCore, guestFaults } from './guest-prelude.ts';
 import { heapBytesInUse } from './heap-usage.ts';
 import {
   atob,
@@ -70,8 +70,11 @@ interface Guest {
   setContext: QuickJSHandle;
   awaitValue: QuickJSHandle;
   finish: QuickJSHandle;
-  describeError: QuickJSHandle;
-  errorKind: QuickJSHandle;
+  /** The intrinsics the core captured, for chunks the host compiles later. */
+  intrinsics: QuickJSHandle;
+  /** Compiled on the first failure of the execution (guestFaults). */
+  describeError?: QuickJSHandle;
+  errorKind?: QuickJSHandle;
 }
 
 interface Prepared {
@@ -81,6 +84,8 @@ interface Prepared {
   state: { deadline: number; interrupted: boolean; console: ConsoleCapture };
 }
 
+/** What an execution came to, before the worker adds console, duration and memory. */
+type Outcome = Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
 type Fault = { outcome: ScriptOutcome; message?: string };
 
 export class Engine {
@@ -108,7 +113,7 @@ export class Engine {
     state.deadline = Date.now() + limits.deadlineMs;
     runtime.setMaxStackSize(limits.stackBytes);
 
-    let answer: Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
+    let answer: Outcome;
     try {
       answer = this.execute(prepared, request);
     } catch {
@@ -194,10 +199,7 @@ export class Engine {
     if (!slot.prepared) slot.prepared = this.prepare(slot);
   }
 
-  private execute(
-    prepared: Prepared,
-    request: WorkerRequest,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private execute(prepared: Prepared, request: WorkerRequest): Outcome {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyContext;
     const json = ctx.newString(JSON.stringify(rest));
@@ -238,10 +240,7 @@ export class Engine {
     }
   }
 
-  private settle(
-    prepared: Prepared,
-    promise: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private settle(prepared: Prepared, promise: QuickJSHandle): Outcome {
     const { runtime, ctx, state } = prepared;
     for (;;) {
       const promiseState = ctx.getPromiseState(promise);
@@ -267,10 +266,7 @@ export class Engine {
     }
   }
 
-  private readResult(
-    prepared: Prepared,
-    value: QuickJSHandle,
-  ): Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'> {
+  private readResult(prepared: Prepared, value: QuickJSHandle): Outcome {
     const { ctx, guest } = prepared;
     const finished = ctx.callFunction(guest.finish, ctx.undefined, value);
     if (finished.error) {
@@ -282,6 +278,11 @@ export class Engine {
     try {
       const part = (index: number) => ctx.getProp(parts, index);
       const kind = part(0).consume((h) => ctx.getString(h));
+      if (kind === 'json-error') {
+        return part(4).consume((error) =>
+          this.classify(prepared, error, 'invalid', 'the body cannot be converted to JSON: '),
+        );
+      }
       if (kind === 'invalid') {
         return { outcome: 'invalid', message: part(5).consume((h) => ctx.getString(h)) };
       }
@@ -302,10 +303,17 @@ export class Engine {
   }
 
   /** Why the script failed, from our own state first (the engine reports interrupts as ordinary errors). */
-  private classify(prepared: Prepared, error: QuickJSHandle, otherwise: 'error' | 'invalid'): Fault {
-    const { ctx, guest, state } = prepared;
+  private classify(
+    prepared: Prepared,
+    error: QuickJSHandle,
+    otherwise: 'error' | 'invalid',
+    invalidPrefix = 'reading the result threw: ',
+  ): Fault {
+    const { ctx, state } = prepared;
     if (state.interrupted) return timeoutFault;
-    const kind = ctx.callFunction(guest.errorKind, ctx.undefined, error);
+    const faults = this.faults(prepared);
+    if (!faults) return memoryFault;
+    const kind = ctx.callFunction(faults.errorKind, ctx.undefined, error);
     if (kind.error) {
       kind.error.dispose();
       return state.interrupted ? timeoutFault : memoryFault;
@@ -313,18 +321,41 @@ export class Engine {
     const faultKind = kind.value.consume((h) => ctx.getString(h));
     if (faultKind === 'memory') return memoryFault;
     if (faultKind === 'stack') return { outcome: 'stack' };
-    const described = ctx.callFunction(guest.describeError, ctx.undefined, error);
+    const described = ctx.callFunction(faults.describeError, ctx.undefined, error);
     if (described.error) {
       described.error.dispose();
       return state.interrupted ? timeoutFault : { outcome: otherwise, message: '[unreadable error]' };
     }
-    const message = JSON.parse(described.value.consume((h) => ctx.getString(h))) as string;
+    const message = capMessage(JSON.parse(described.value.consume((h) => ctx.getString(h))) as string);
     if (state.interrupted) return timeoutFault;
-    return {
-      outcome: otherwise,
-      message:
-        otherwise === 'invalid' ? `reading the result threw: ${capMessage(message)}` : capMessage(message),
-    };
+    return { outcome: otherwise, message: otherwise === 'invalid' ? `${invalidPrefix}${message}` : message };
+  }
+
+  /**
+   * The guest's error helpers, compiled when an execution first fails (most never do). Undefined when even
+   * that fails, which only happens with the heap exhausted.
+   */
+  private faults({
+    ctx,
+    guest,
+  }: Prepared): { describeError: QuickJSHandle; errorKind: QuickJSHandle } | undefined {
+    if (guest.describeError && guest.errorKind)
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    const compiled = ctx.evalCode(guestFaults, 'faults.js', { type: 'global' });
+    if (compiled.error) {
+      compiled.error.dispose();
+      return undefined;
+    }
+    const made = compiled.value.consume((fn) => ctx.callFunction(fn, ctx.undefined, guest.intrinsics));
+    if (made.error) {
+      made.error.dispose();
+      return undefined;
+    }
+    return made.value.consume((pair) => {
+      guest.describeError = ctx.getProp(pair, 0);
+      guest.errorKind = ctx.getProp(pair, 1);
+      return { describeError: guest.describeError, errorKind: guest.errorKind };
+    });
   }
 
   /** Bytes the execution's runtime holds on the heap; QuickJS's own (slower, approximate) count if the walk fails. */
@@ -343,7 +374,7 @@ export class Engine {
   /** False when QuickJS aborted while freeing (known after out-of-memory in promise jobs): the module is done. */
   private dispose(prepared: Prepared): boolean {
     try {
-      for (const handle of Object.values(prepared.guest)) handle.dispose();
+      for (const handle of Object.values(prepared.guest)) handle?.dispose();
       prepared.ctx.dispose();
       prepared.runtime.dispose();
       return true;
@@ -377,8 +408,7 @@ export class Engine {
       setContext: entry(0),
       awaitValue: entry(1),
       finish: entry(2),
-      describeError: entry(3),
-      errorKind: entry(4),
+      intrinsics: entry(3),
     };
     entries.dispose();
     return { runtime, ctx, guest, state };

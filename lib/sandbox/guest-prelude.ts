@@ -149,7 +149,9 @@ const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Arr
   dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
   toStr: O.prototype.toString, indexOf: Array.prototype.indexOf };
 const apply = I.apply;
-const limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
+// The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
+I.limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
+I.gpo = gpo;
 I.parts = (v) => apply(I.taTag, v, []) !== undefined
   ? [apply(I.taBuf, v, []), apply(I.taOff, v, []), apply(I.taLen, v, [])]
   : [apply(I.dvBuf, v, []), apply(I.dvOff, v, []), apply(I.dvLen, v, [])];
@@ -177,24 +179,6 @@ for (let i = 0; i < lazy.length; i++) {
 }
 const setContext = (json, body) => { const c = I.parse(json); c.body = new U8(body); own('context', c); };
 const awaitValue = async (value) => await value;
-const describe = (e) => {
-  if (e !== null && typeof e === 'object') {
-    let n, m;
-    try { n = e.name; m = e.message; } catch { return '[unreadable error]'; }
-    if (typeof m === 'string' && m !== '') return m;
-    if (typeof n === 'string' && n !== '') return n;
-  }
-  try { return I.S(e); } catch { return apply(I.toStr, e, []); }
-};
-// The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
-const errorKind = (e) => {
-  if (e === null || typeof e !== 'object') return '';
-  try {
-    if (apply(I.indexOf, limitProtos, [gpo(e)]) < 0) return '';
-    const m = e.message;
-    return m === 'out of memory' ? 'memory' : m === 'stack overflow' ? 'stack' : '';
-  } catch { return ''; }
-};
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', undefined, null, 'none', undefined, reason];
 const max = ${scriptResultBodyMaxBytes};
@@ -234,13 +218,36 @@ const finish = (r) => {
   if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
   let json;
   try { json = I.stringify(b); } catch (e) {
-    if (errorKind(e) !== '') throw e;
-    return invalid('the body cannot be converted to JSON: ' + describe(e));
+    // Which error it was (a limit, or what to say) the host finds out with the faults chunk.
+    return ['json-error', undefined, null, 'none', e, ''];
   }
   if (typeof json !== 'string') return invalid('the body has no JSON form');
   return json.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(json), ''];
 };
-return O.freeze([setContext, awaitValue, finish, (e) => I.stringify(describe(e)), errorKind]);
+return O.freeze([setContext, awaitValue, finish, I]);
+})`;
+
+/** What the host needs only when a script failed: what to say about an error, and whether it was a limit. */
+export const guestFaults = `(function (I) {
+'use strict';
+const describe = (e) => {
+  if (e !== null && typeof e === 'object') {
+    let n, m;
+    try { n = e.name; m = e.message; } catch { return '[unreadable error]'; }
+    if (typeof m === 'string' && m !== '') return m;
+    if (typeof n === 'string' && n !== '') return n;
+  }
+  try { return I.S(e); } catch { return I.apply(I.toStr, e, []); }
+};
+const errorKind = (e) => {
+  if (e === null || typeof e !== 'object') return '';
+  try {
+    if (I.apply(I.indexOf, I.limitProtos, [I.gpo(e)]) < 0) return '';
+    const m = e.message;
+    return m === 'out of memory' ? 'memory' : m === 'stack overflow' ? 'stack' : '';
+  } catch { return ''; }
+};
+return [(e) => I.stringify(describe(e)), errorKind];
 })`;
 
 /** Which chunk defines each lazily installed global. */

@@ -18,7 +18,7 @@ function depsWithKeys(get: ManagementDeps['keys']['get']): ManagementDeps {
 
 describe('management core faults', () => {
   it('answers 503 when the table cannot be reached', async () => {
-    const unreachable = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
       code: 'ECONNREFUSED',
     });
     const response = await handleManagement(

@@ -34,6 +34,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const port = parsePort(env.PORT);
+  const poolSize = sandboxWorkersFromEnv(env.SANDBOX_WORKERS);
   const host = env.HOST || '127.0.0.1';
   const tableName = env.TABLE_NAME || 'webhook-responders';
   const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
@@ -58,7 +59,6 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       cleanups.push(() => dynamo.close());
       endpoint = dynamo.endpoint;
     }
-    const poolSize = availableParallelism();
     const sandbox = (options.createSandbox ?? createSandbox)({ poolSize });
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
@@ -113,6 +113,18 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     await close();
     throw error;
   }
+}
+
+/**
+ * One worker per core keeps every core busy with scripts; more workers let benign requests go on while a
+ * bad tenant's scripts hold workers until their deadlines.
+ */
+function sandboxWorkersFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return availableParallelism();
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new Error(`SANDBOX_WORKERS must be an integer 1..64, not ${value}`);
+  return workers;
 }
 
 function parsePort(value: string | undefined): number {

@@ -30,4 +30,13 @@ describe('startLocal with DYNAMODB_ENDPOINT', () => {
       'PORT must be 0..65535, not eighty',
     );
   });
+
+  it.each(['0', '-1', '1.5', 'many', '65'])(
+    'refuses SANDBOX_WORKERS=%s before starting anything',
+    async (value) => {
+      await expect(startLocal({ env: { PORT: '0', SANDBOX_WORKERS: value } })).rejects.toThrow(
+        `SANDBOX_WORKERS must be an integer 1..64, not ${value}`,
+      );
+    },
+  );
 });

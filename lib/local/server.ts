@@ -29,9 +29,23 @@ export interface LocalServer {
 
 class BodyTooLargeError extends Error {}
 const drainMaxBytes = 4 * requestBodyMaxBytes;
+/**
+ * On stop, requests already being served get this long to finish (a script at the default 5 s deadline
+ * does); after it the remaining connections are cut.
+ */
+const stopGraceMs = 10_000;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  let inFlight = 0;
+  let stopping = false;
   const server = createServer((request, response) => {
+    inFlight++;
+    response.once('close', () => {
+      inFlight--;
+      // Keep-alive connections left idle by a finished answer would hold the stop until the grace ends.
+      if (stopping) server.closeIdleConnections();
+    });
+    if (stopping) response.setHeader('connection', 'close');
     serve(request, response, options).catch((error: unknown) => {
       logger.error('local server request failed', { error });
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -48,10 +62,18 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://${host}:${port}`,
     server,
+    // Stops taking connections and lets the requests being served finish (up to stopGraceMs), so the
+    // handlers' sandbox and store are closed after their last answer, not under it.
     close: () => {
       closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        stopping = true;
+        const cut = setTimeout(() => server.closeAllConnections(), stopGraceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+        if (inFlight === 0) server.closeAllConnections();
       });
       return closed;
     },

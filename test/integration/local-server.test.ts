@@ -51,6 +51,15 @@ beforeAll(async () => {
           method: 'GET',
           settings: { statusCode: 200, headers: [['content-type', 'text/plain']], body: 'pong' },
         },
+        {
+          name: 'slow',
+          location: { pathType: '=', path: '/slow' },
+          method: 'GET',
+          settings: {
+            script:
+              '(() => { const end = Date.now() + 700; while (Date.now() < end) {} return { body: "done" }; })()',
+          },
+        },
       ],
     }),
   );
@@ -113,9 +122,15 @@ describe('local server (npm start)', () => {
     expect(records.filter((record) => record.ColdStart === 1)).toHaveLength(1);
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('stops cleanly on SIGTERM, after answering the request it is serving', async () => {
+    const inFlight = fetch(`${base}/imported/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     server.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('done');
     expect(await server.exit).toBe(0);
+    await expect(fetch(`${base}/imported/ping`)).rejects.toThrow();
   });
 });
 

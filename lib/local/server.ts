@@ -36,21 +36,27 @@ const drainMaxBytes = 4 * requestBodyMaxBytes;
 const stopGraceMs = 10_000;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  // Counted until the handler is done, not until the socket closes: a client that hangs up does not stop
+  // the handler, and the sandbox and store must outlive it.
   let inFlight = 0;
   let stopping = false;
+  let allAnswered: (() => void) | undefined;
   const server = createServer((request, response) => {
     inFlight++;
-    response.once('close', () => {
-      inFlight--;
-      // Keep-alive connections left idle by a finished answer would hold the stop until the grace ends.
-      if (stopping) server.closeIdleConnections();
-    });
     if (stopping) response.setHeader('connection', 'close');
-    serve(request, response, options).catch((error: unknown) => {
-      logger.error('local server request failed', { error });
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Internal error.');
-    });
+    serve(request, response, options)
+      .catch((error: unknown) => {
+        logger.error('local server request failed', { error });
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('Internal error.');
+      })
+      .finally(() => {
+        inFlight--;
+        if (!stopping) return;
+        // Keep-alive connections left idle by a finished answer would hold the stop until the grace ends.
+        server.closeIdleConnections();
+        if (inFlight === 0) allAnswered?.();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,16 +71,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     // Stops taking connections and lets the requests being served finish (up to stopGraceMs), so the
     // handlers' sandbox and store are closed after their last answer, not under it.
     close: () => {
-      closed ??= new Promise<void>((resolve) => {
+      closed ??= (async () => {
         stopping = true;
-        const cut = setTimeout(() => server.closeAllConnections(), stopGraceMs);
-        server.close(() => {
-          clearTimeout(cut);
-          resolve();
-        });
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        if (inFlight === 0) server.closeAllConnections();
-      });
+        if (inFlight > 0) {
+          await new Promise<void>((resolve) => {
+            allAnswered = resolve;
+            setTimeout(resolve, stopGraceMs).unref();
+          });
+        }
+        server.closeAllConnections();
+        await serverClosed;
+      })();
       return closed;
     },
   };

@@ -22,6 +22,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { listPageSizeDefault, listPageSizeMax } from '../../limits.ts';
@@ -79,14 +80,7 @@ export class DynamoResponderStore implements ResponderStore {
     const { definition, blobs } = toItems(namespace, responder);
     await this.#claimRoute(namespace, definition.routeKey, responder.id);
     try {
-      await batchPut(this.#documents, this.#table, blobs as unknown as Record<string, unknown>[]);
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: definition,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.#writeDefinition(definition, blobs, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
       await this.#undo(namespace, definition.routeKey, responder.id, blobs);
       throw error;
@@ -120,15 +114,10 @@ export class DynamoResponderStore implements ResponderStore {
     const routeChanged = definition.routeKey !== current.routeKey;
     if (routeChanged) await this.#claimRoute(namespace, definition.routeKey, id);
     try {
-      await batchPut(this.#documents, this.#table, blobs as unknown as Record<string, unknown>[]);
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: definition,
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      );
+      await this.#writeDefinition(definition, blobs, {
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      });
     } catch (error) {
       const lost = error instanceof ConditionalCheckFailedException;
       const now = lost ? await this.#getDefinition(namespace, id) : undefined;
@@ -224,6 +213,16 @@ export class DynamoResponderStore implements ResponderStore {
       if (responder) responders.push(responder);
     }
     return responders;
+  }
+
+  /** The chunks first, then the definition that names them, under the caller's condition. */
+  async #writeDefinition(
+    definition: DefinitionItem,
+    blobs: readonly BlobItem[],
+    condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<void> {
+    await batchPut(this.#documents, this.#table, blobs as unknown as Record<string, unknown>[]);
+    await this.#documents.send(new PutCommand({ TableName: this.#table, Item: definition, ...condition }));
   }
 
   async #getDefinition(namespace: string, id: string): Promise<DefinitionItem | undefined> {

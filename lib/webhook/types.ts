@@ -1,24 +1,18 @@
 // The plain request and response the webhook core works with: no AWS event shapes inside the core
 // (lib/http turns API Gateway events into these and back).
+import type { ScriptContext } from '../sandbox/types.ts';
 
-export interface WebhookRequest {
+/**
+ * A public request: what its script sees as `context` (the path below the namespace as received, `/` at
+ * least; cookies merged back into the `cookie` header; `clientAddress` as `ip:port`, `[ip]:port` for IPv6,
+ * or the bare IP where the port is unknown), plus what the core needs to route, track and report it.
+ */
+export interface WebhookRequest extends ScriptContext {
   /** API Gateway's request id; ties the response, the logs, the metrics and the history together. */
   requestId: string;
   receivedAtMs: number;
-  method: string;
   /** The first path segment, lower-cased (validity is the core's concern: an invalid one answers 404). */
   namespace: string;
-  /** The path below the namespace as received (`/` at least). */
-  path: string;
-  /** The query string without `?`. */
-  rawQuery: string;
-  /** One value per key, the last wins. */
-  query: Record<string, string>;
-  /** Lower-case names, repeated headers joined with a comma; cookies merged back into `cookie`. */
-  headers: Record<string, string>;
-  body: Uint8Array;
-  /** `ip:port` (`[ip]:port` for IPv6) where the port is known, the bare IP otherwise. */
-  clientAddress: string | null;
 }
 
 export interface WebhookResponse {

@@ -14,6 +14,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
+import { emptyScriptContext } from './empty-context.ts';
 import { chunkOfGlobal, guestChunks, guestCore, guestFaults, lazyGlobals } from './guest-prelude.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
 import { heapBytesInUse } from './heap-usage.ts';
@@ -258,7 +259,7 @@ export class Engine {
 
   private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
     const { ctx, guest } = prepared;
-    const { body, ...rest } = request.context ?? emptyContext;
+    const { body, ...rest } = request.context ?? emptyScriptContext;
     const json = ctx.newString(JSON.stringify(rest));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     const seeds = random(16);
@@ -559,16 +560,6 @@ export class Engine {
     return this.heapStartBytes;
   }
 }
-
-const emptyContext = {
-  method: 'GET',
-  path: '/',
-  rawQuery: '',
-  query: {},
-  headers: {},
-  body: new Uint8Array(0),
-  clientAddress: null,
-};
 
 const timeoutFault: Fault = { outcome: 'timeout' };
 const memoryFault: Fault = { outcome: 'memory' };

@@ -94,38 +94,30 @@ export const headerPairSchema = z.tuple([
     }),
 ]);
 
+/** An integer field within [min, max], each rule's message naming the field. */
+function boundedInt(field: string, min: number, max: number) {
+  return z
+    .int(`${field}: must be an integer`)
+    .min(min, `${field}: must be at least ${min}`)
+    .max(max, `${field}: must be at most ${max}`);
+}
+
 export const responderLimitsSchema = z.strictObject({
-  memoryBytes: z
-    .int('settings.limits.memoryBytes: must be an integer')
-    .min(
-      minimumScriptLimits.memoryBytes,
-      `settings.limits.memoryBytes: must be at least ${minimumScriptLimits.memoryBytes}`,
-    )
-    .max(
-      deploymentCaps.memoryBytes,
-      `settings.limits.memoryBytes: must be at most ${deploymentCaps.memoryBytes}`,
-    )
-    .optional(),
-  deadlineMs: z
-    .int('settings.limits.deadlineMs: must be an integer')
-    .min(
-      minimumScriptLimits.deadlineMs,
-      `settings.limits.deadlineMs: must be at least ${minimumScriptLimits.deadlineMs}`,
-    )
-    .max(
-      deploymentCaps.deadlineMs,
-      `settings.limits.deadlineMs: must be at most ${deploymentCaps.deadlineMs}`,
-    )
-    .optional(),
+  memoryBytes: boundedInt(
+    'settings.limits.memoryBytes',
+    minimumScriptLimits.memoryBytes,
+    deploymentCaps.memoryBytes,
+  ).optional(),
+  deadlineMs: boundedInt(
+    'settings.limits.deadlineMs',
+    minimumScriptLimits.deadlineMs,
+    deploymentCaps.deadlineMs,
+  ).optional(),
 });
 
 export const responderSettingsSchema = z.strictObject(
   {
-    requestsToTrack: z
-      .int('settings.requestsToTrack: must be an integer')
-      .min(0, 'settings.requestsToTrack: must be at least 0')
-      .max(requestsToTrackMax, `settings.requestsToTrack: must be at most ${requestsToTrackMax}`)
-      .default(0),
+    requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
     statusCode: z
       .int('settings.statusCode: must be an integer')
       .min(100, 'settings.statusCode: must be between 100 and 599')

@@ -35,6 +35,12 @@ export const requestsToTrackMax = 100;
 export const historyBodyMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
 
+/**
+ * On stop, the local server lets requests already being served finish for this long (a script at the default
+ * 5 s deadline does); after it the remaining connections are cut.
+ */
+export const localStopGraceMs = 10_000;
+
 /** Lambda's synchronous payload limit; the local server answers 413 above it. */
 export const requestBodyMaxBytes = 6 * 1024 * 1024;
 /** Management API bodies (SPEC §5). */

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayHandler } from '../http/api-gateway-handler.ts';
-import { requestBodyMaxBytes } from '../limits.ts';
+import { localStopGraceMs, requestBodyMaxBytes } from '../limits.ts';
 import { logger } from '../metrics/powertools.ts';
 import { apiGatewayEventFromNode } from './api-gateway-event.ts';
 
@@ -29,11 +29,6 @@ export interface LocalServer {
 
 class BodyTooLargeError extends Error {}
 const drainMaxBytes = 4 * requestBodyMaxBytes;
-/**
- * On stop, requests already being served get this long to finish (a script at the default 5 s deadline
- * does); after it the remaining connections are cut.
- */
-const stopGraceMs = 10_000;
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   // Counted until the handler is done, not until the socket closes: a client that hangs up does not stop
@@ -68,7 +63,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://${host}:${port}`,
     server,
-    // Stops taking connections and lets the requests being served finish (up to stopGraceMs), so the
+    // Stops taking connections and lets the requests being served finish (up to localStopGraceMs), so the
     // handlers' sandbox and store are closed after their last answer, not under it.
     close: () => {
       closed ??= (async () => {
@@ -78,7 +73,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
             allAnswered = resolve;
-            setTimeout(resolve, stopGraceMs).unref();
+            setTimeout(resolve, localStopGraceMs).unref();
           });
         }
         server.closeAllConnections();

@@ -29,6 +29,7 @@ import {
   type HashAlgorithm,
   hmac,
   random,
+  seedWords,
   uuid,
 } from './host-ops.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
@@ -86,9 +87,12 @@ interface Slot {
 }
 
 interface Guest {
+  /** (json, body, run): installs the context, runs a compiled script, resolves to its result as plain data. */
+  runScript: QuickJSHandle;
+  /** (json, body): installs the context, for a script that runs as a program. */
   setContext: QuickJSHandle;
-  awaitValue: QuickJSHandle;
-  finish: QuickJSHandle;
+  /** (value): resolves to the value's result as plain data. */
+  done: QuickJSHandle;
   /** The intrinsics the core captured, for chunks the host compiles later. */
   intrinsics: QuickJSHandle;
   /** Compiled on the first failure of the execution (guestFaults). */
@@ -106,6 +110,12 @@ interface Prepared {
 /** What an execution came to, before the worker adds console, duration and memory. */
 type Outcome = Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
 type Fault = { outcome: ScriptOutcome; message?: string };
+/** What the guest's `finish` says about an ok result: status (a string when not finite), headers, body kind. */
+interface ResultMeta {
+  s: number | string | null;
+  h: string[] | null;
+  b: 'none' | 'raw' | 'text' | 'bytes';
+}
 
 interface CompiledScript {
   snapshot: HeapSnapshot;
@@ -260,69 +270,41 @@ export class Engine {
   private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyScriptContext;
-    const json = ctx.newString(JSON.stringify(rest));
+    const json = ctx.newString(JSON.stringify([...seedWords(), rest]));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
-    const seeds = random(16);
-    const seedHandles = [0, 1, 2, 3].map((i) => ctx.newNumber(seeds.readInt32LE(i * 4)));
-    const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer, ...seedHandles);
-    json.dispose();
-    bodyBuffer.dispose();
-    for (const handle of seedHandles) handle.dispose();
-    if (installed.error) {
-      const fault = this.classify(prepared, installed.error, 'error');
-      installed.error.dispose();
-      return fault;
-    }
-    installed.value.dispose();
-
-    if (compiled) {
-      const called = ctx.callFunction(compiled, ctx.undefined);
-      if (called.error) {
-        const fault = this.classify(prepared, called.error, 'error');
-        called.error.dispose();
-        return fault;
-      }
-      try {
-        return this.settle(prepared, called.value);
-      } finally {
-        called.value.dispose();
-      }
+    try {
+      if (compiled)
+        return this.outcomeOf(
+          prepared,
+          ctx.callFunction(guest.runScript, ctx.undefined, json, bodyBuffer, compiled),
+        );
+      const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer);
+      if (installed.error) return this.consumeFault(prepared, installed.error, 'error');
+      installed.value.dispose();
+    } finally {
+      json.dispose();
+      bodyBuffer.dispose();
     }
     const evaluated = evaluateScript(ctx, request.script);
     if (evaluated.kind === 'syntax')
       return { outcome: 'syntax', message: evaluated.message, line: evaluated.line };
-    if (evaluated.kind === 'thrown') {
-      const fault = this.classify(prepared, evaluated.error, 'error');
-      evaluated.error.dispose();
-      return fault;
-    }
-    let promise = evaluated.value;
-    if (evaluated.program) {
-      const awaited = ctx.callFunction(guest.awaitValue, ctx.undefined, promise);
-      promise.dispose();
-      if (awaited.error) {
-        const fault = this.classify(prepared, awaited.error, 'error');
-        awaited.error.dispose();
-        return fault;
-      }
-      promise = awaited.value;
-    }
-    try {
-      return this.settle(prepared, promise);
-    } finally {
-      promise.dispose();
-    }
+    if (evaluated.kind === 'thrown') return this.consumeFault(prepared, evaluated.error, 'error');
+    return evaluated.value.consume((value) =>
+      this.outcomeOf(prepared, ctx.callFunction(guest.done, ctx.undefined, value)),
+    );
+  }
+
+  /** A call that returned the promise of a result (see `done` in guest-prelude.ts), or threw. */
+  private outcomeOf(prepared: Prepared, called: ReturnType<QuickJSContext['callFunction']>): Outcome {
+    if (called.error) return this.consumeFault(prepared, called.error, 'error');
+    return called.value.consume((promise) => this.settle(prepared, promise));
   }
 
   private settle(prepared: Prepared, promise: QuickJSHandle): Outcome {
     const { runtime, ctx, state } = prepared;
     for (;;) {
       const promiseState = ctx.getPromiseState(promise);
-      if (promiseState.type === 'rejected') {
-        const fault = this.classify(prepared, promiseState.error, 'error');
-        promiseState.error.dispose();
-        return fault;
-      }
+      if (promiseState.type === 'rejected') return this.consumeFault(prepared, promiseState.error, 'error');
       if (promiseState.type === 'fulfilled') {
         const value = promiseState.value;
         try {
@@ -340,40 +322,38 @@ export class Engine {
     }
   }
 
-  private readResult(prepared: Prepared, value: QuickJSHandle): Outcome {
-    const { ctx, guest } = prepared;
-    const finished = ctx.callFunction(guest.finish, ctx.undefined, value);
-    if (finished.error) {
-      const fault = this.classify(prepared, finished.error, 'invalid');
-      finished.error.dispose();
-      return fault;
+  /** The guest's ['ok', meta, body], ['invalid', reason], ['json-error', error] or ['threw', error]. */
+  private readResult(prepared: Prepared, result: QuickJSHandle): Outcome {
+    const { ctx } = prepared;
+    const part = (index: number) => ctx.getProp(result, index);
+    const kind = part(0).consume((h) => ctx.getString(h));
+    if (kind === 'threw') return this.consumeFault(prepared, part(1), 'invalid');
+    if (kind === 'json-error') {
+      return this.consumeFault(prepared, part(1), 'invalid', 'the body cannot be converted to JSON: ');
     }
-    const parts = finished.value;
-    try {
-      const part = (index: number) => ctx.getProp(parts, index);
-      const kind = part(0).consume((h) => ctx.getString(h));
-      if (kind === 'json-error') {
-        return part(4).consume((error) =>
-          this.classify(prepared, error, 'invalid', 'the body cannot be converted to JSON: '),
-        );
-      }
-      if (kind === 'invalid') {
-        return { outcome: 'invalid', message: part(5).consume((h) => ctx.getString(h)) };
-      }
-      const statusCode = part(1).consume((h) => (ctx.typeof(h) === 'number' ? ctx.getNumber(h) : undefined));
-      const headersJson = part(2).consume((h) => (ctx.typeof(h) === 'string' ? ctx.getString(h) : null));
-      const bodyKind = part(3).consume((h) => ctx.getString(h));
-      let body: Uint8Array | undefined;
-      if (bodyKind === 'text')
-        body = encodeUtf8(JSON.parse(part(4).consume((h) => ctx.getString(h))) as string);
-      else if (bodyKind === 'bytes') {
-        body = part(4).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
-      }
-      const headers = headersJson === null ? undefined : pairsOf(JSON.parse(headersJson) as string[]);
-      return checkResult({ statusCode, headers, body });
-    } finally {
-      parts.dispose();
+    if (kind === 'invalid') return { outcome: 'invalid', message: part(1).consume((h) => ctx.getString(h)) };
+    const meta = JSON.parse(part(1).consume((h) => ctx.getString(h))) as ResultMeta;
+    let body: Uint8Array | undefined;
+    if (meta.b === 'raw') body = encodeUtf8(part(2).consume((h) => ctx.getString(h)));
+    else if (meta.b === 'text')
+      body = encodeUtf8(JSON.parse(part(2).consume((h) => ctx.getString(h))) as string);
+    else if (meta.b === 'bytes') {
+      body = part(2).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
     }
+    return checkResult({
+      statusCode: meta.s === null ? undefined : Number(meta.s),
+      headers: meta.h === null ? undefined : pairsOf(meta.h),
+      body,
+    });
+  }
+
+  private consumeFault(
+    prepared: Prepared,
+    error: QuickJSHandle,
+    otherwise: 'error' | 'invalid',
+    invalidPrefix?: string,
+  ): Fault {
+    return error.consume((e) => this.classify(prepared, e, otherwise, invalidPrefix));
   }
 
   /** Why the script failed, from our own state first (the engine reports interrupts as ordinary errors). */
@@ -448,15 +428,14 @@ export class Engine {
     });
     const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state.console, opHandle, args));
     const preludeFn = ctx.unwrapResult(ctx.evalCode(guestCore, 'prelude.js', { type: 'global' }));
-    const seeds = random(16);
-    const seedHandles = [0, 1, 2, 3].map((i) => ctx.newNumber(seeds.readInt32LE(i * 4)));
+    const seedHandles = seedWords().map((word) => ctx.newNumber(word));
     const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host, ...seedHandles));
     for (const handle of [preludeFn, host, ...seedHandles]) handle.dispose();
     const entry = (index: number) => ctx.getProp(entries, index);
     const guest: Guest = {
-      setContext: entry(0),
-      awaitValue: entry(1),
-      finish: entry(2),
+      runScript: entry(0),
+      setContext: entry(1),
+      done: entry(2),
       intrinsics: entry(3),
     };
     entries.dispose();

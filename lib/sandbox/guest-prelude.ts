@@ -150,7 +150,8 @@ const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Arr
   taBuf: getter(TA, 'buffer'), taOff: getter(TA, 'byteOffset'), taLen: getter(TA, 'byteLength'),
   taTag: getter(TA, Symbol.toStringTag), taSet: TA.set, dvBuf: getter(DV, 'buffer'),
   dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
-  toStr: O.prototype.toString, indexOf: Array.prototype.indexOf };
+  toStr: O.prototype.toString, indexOf: Array.prototype.indexOf, strIndexOf: String.prototype.indexOf,
+  wellFormed: String.prototype.isWellFormed };
 const apply = I.apply;
 // The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
 I.limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
@@ -181,14 +182,20 @@ for (let i = 0; i < lazy.length; i++) {
     set(value) { own(name, value); } });
 }
 // Also reseeds Math.random: the host starts every execution from one snapshot of this context.
-const setContext = (json, body, a, b, c, d) => { x = a | 1; y = b; z = c; w = d; const o = I.parse(json); o.body = new U8(body); own('context', o); };
-const awaitValue = async (value) => await value;
+// json: [four 32-bit seeds, the context without its body].
+const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = new U8(body); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
-const invalid = (reason) => ['invalid', undefined, null, 'none', undefined, reason];
+const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};
-// [kind, statusCode, headers as a JSON list of name, value, ..., bodyKind, body, reason]: checked on the host.
+// A string the host can read as a C string and get back exactly: no NUL, no lone surrogate.
+const plain = (s) => apply(I.strIndexOf, s, ['\0']) < 0 && apply(I.wellFormed, s, []);
+// Built by concatenation, not by JSON.stringify of an object: nothing here goes through the script's prototypes.
+const meta = (status, headers, kind) => '{"s":' + (status === undefined ? 'null' : status - status === 0 ? I.S(status) : I.stringify(I.S(status))) + ',"h":' + (headers === null ? 'null' : headers) + ',"b":"' + kind + '"}';
+const textBody = (status, headers, s) => s.length > max ? tooLong() : plain(s) ? ['ok', meta(status, headers, 'raw'), s] : ['ok', meta(status, headers, 'text'), I.stringify(s)];
+const tooLong = () => invalid('the body is larger than ' + max + ' bytes');
+// The result as ['ok', meta, body], ['invalid', reason] or ['json-error', error]; checked on the host.
 const finish = (r) => {
-  if (r === undefined || r === null) return ['ok', undefined, null, 'none', undefined, ''];
+  if (r === undefined || r === null) return ['ok', meta(undefined, null, 'none')];
   if (typeof r !== 'object') return invalid('expected an object with statusCode, headers and body, got ' + a(r));
   let status = r.statusCode;
   if (status === null) status = undefined;
@@ -207,28 +214,31 @@ const finish = (r) => {
     headers = '[' + list + ']';
   }
   const b = r.body;
-  if (b === undefined || b === null) return ['ok', status, headers, 'none', undefined, ''];
+  if (b === undefined || b === null) return ['ok', meta(status, headers, 'none')];
   // A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it.
-  const tooLong = invalid('the body is larger than ' + max + ' bytes');
-  if (typeof b === 'string') return b.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(b), ''];
+  if (typeof b === 'string') return textBody(status, headers, b);
   const bytes = I.bytesOf(b);
-  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong : ['ok', status, headers, 'bytes', bytes, ''];
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong() : ['ok', meta(status, headers, 'bytes'), bytes];
   if (I.isArray(b)) {
     const n = b.length;
     let all = n <= max;
     for (let i = 0; all && i < n; i++) { const v = b[i]; all = typeof v === 'number' && I.isInt(v) && v >= 0 && v <= 255; }
-    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', status, headers, 'bytes', apply(I.taBuf, out, []), '']; }
+    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', meta(status, headers, 'bytes'), apply(I.taBuf, out, [])]; }
   }
   if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
   let json;
   try { json = I.stringify(b); } catch (e) {
     // Which error it was (a limit, or what to say) the host finds out with the faults chunk.
-    return ['json-error', undefined, null, 'none', e, ''];
+    return ['json-error', e];
   }
   if (typeof json !== 'string') return invalid('the body has no JSON form');
-  return json.length > max ? tooLong : ['ok', status, headers, 'text', I.stringify(json), ''];
+  return textBody(status, headers, json);
 };
-return O.freeze([setContext, awaitValue, finish, I]);
+// The script's value, awaited, as finish makes it; ['threw', error] when reading it threw.
+const done = async (v) => { const r = await v; try { return finish(r); } catch (e) { return ['threw', e]; } };
+// One call for a compiled script: its context, its run and its result.
+const runScript = (json, body, run) => { setContext(json, body); return done(run()); };
+return O.freeze([runScript, setContext, done, I]);
 })`;
 
 /** What the host needs only when a script failed: what to say about an error, and whether it was a limit. */

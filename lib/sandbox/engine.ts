@@ -554,6 +554,14 @@ function pairsOf(flat: string[]): Array<[string, string]> {
   return pairs;
 }
 
+/** Text for the guest's `I.text`: the string itself when a C string can carry it, else JSON in `{ j }`. */
+function guestText(ctx: QuickJSContext, text: string): QuickJSHandle {
+  if (!text.includes('\0')) return ctx.newString(text);
+  const box = ctx.newObject();
+  ctx.newString(JSON.stringify(text)).consume((json) => ctx.defineProp(box, 'j', { value: json }));
+  return box;
+}
+
 function hostCall(
   ctx: QuickJSContext,
   console: ConsoleCapture,
@@ -585,13 +593,15 @@ function hostCall(
         return buffer(encodeUtf8(json(0)));
       case 'decode': {
         const data = bytes(0);
-        const fatal = ctx.dump(arg(1)) === true;
-        const ignoreBOM = ctx.dump(arg(2)) === true;
-        const decoded = decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM);
-        return ctx.newString(JSON.stringify(decoded));
+        const fatal = ctx.getNumber(arg(1)) === 1;
+        const ignoreBOM = ctx.getNumber(arg(2)) === 1;
+        return guestText(
+          ctx,
+          decodeUtf8(typeof data === 'string' ? encodeUtf8(data) : data, fatal, ignoreBOM),
+        );
       }
       case 'atob':
-        return ctx.newString(JSON.stringify(atob(json(0))));
+        return guestText(ctx, atob(json(0)));
       case 'btoa':
         return ctx.newString(btoa(json(0)));
       case 'hmac':

@@ -11,8 +11,9 @@
 // captured intrinsics and replaces itself with the result.
 //
 // Host operations (`host(op, ...args)`): binary arguments go as a string (UTF-8) or an exact ArrayBuffer
-// copy, binary results come back as an ArrayBuffer. Text crosses as JSON (`I.stringify` / `I.parse`):
-// quickjs-emscripten moves strings as C strings, which would cut them at the first NUL.
+// copy, binary results come back as an ArrayBuffer. quickjs-emscripten moves strings as C strings, which would
+// cut them at the first NUL: text goes to the host as JSON (`I.stringify`), and comes back as it is when it
+// has no NUL, else as JSON (`I.text`).
 import { scriptResultBodyMaxBytes } from '../limits.ts';
 
 /** The script API, compiled on first use (text and Deno with the core). Each chunk returns the globals it defines. */
@@ -65,7 +66,7 @@ class TextDecoder {
     if (input === undefined) return '';
     const bytes = I.bytesOf(input);
     if (bytes === null) throw new I.TypeError('The input must be an ArrayBuffer or an ArrayBufferView');
-    return I.parse(I.host('decode', bytes, this.#fatal, this.#ignoreBOM));
+    return I.text(I.host('decode', bytes, this.#fatal ? 1 : 0, this.#ignoreBOM ? 1 : 0));
   }
 }
 return { __proto__: null, TextEncoder, TextDecoder };
@@ -74,7 +75,7 @@ return { __proto__: null, TextEncoder, TextDecoder };
 'use strict';
 function atob(data) {
   if (arguments.length === 0) throw new I.TypeError('atob needs 1 argument');
-  return I.parse(I.host('atob', I.stringify(I.S(data))));
+  return I.text(I.host('atob', I.stringify(I.S(data))));
 }
 function btoa(data) {
   if (arguments.length === 0) throw new I.TypeError('btoa needs 1 argument');
@@ -89,7 +90,7 @@ const core = {
   decode(bytes) {
     const copy = I.bytesOf(bytes);
     if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
-    return I.parse(I.host('decode', copy, false, false));
+    return I.text(I.host('decode', copy, 0, 0));
   },
 };
 return { __proto__: null, Deno: { core } };
@@ -159,6 +160,8 @@ I.gpo = gpo;
 I.parts = (v) => apply(I.taTag, v, []) !== undefined
   ? [apply(I.taBuf, v, []), apply(I.taOff, v, []), apply(I.taLen, v, [])]
   : [apply(I.dvBuf, v, []), apply(I.dvOff, v, []), apply(I.dvLen, v, [])];
+// Text from the host: a string as it is, or JSON in an own property \`j\` when it holds a NUL (C strings end there).
+I.text = (r) => typeof r === 'string' ? r : I.parse(r.j);
 // An exact copy of the bytes of a view or an ArrayBuffer, or null for anything else.
 I.bytesOf = (v) => {
   if (v === null || typeof v !== 'object') return null;

@@ -361,6 +361,17 @@ describe('text with NUL characters and lone surrogates', () => {
     expect(execution.console).toEqual([{ level: 'log', message: 'a\u0000b' }]);
   });
 
+  it('stays intact when the script puts accessors on Object.prototype', async () => {
+    const execution = await sandbox.run(
+      scriptRun(
+        "for (const k of ['j', '0', '1', '2']) Object.defineProperty(Object.prototype, k, { get() { return 'x'; }, set() {} }); const s = 'a\\u0000b\u00e9'; ({ headers: { 'x-k': 'v' }, body: [Deno.core.decode(Deno.core.encode(s)) === s, atob(btoa('\\u0000\u00ff')) === '\\u0000\u00ff'].join() })",
+      ),
+    );
+    expect(execution.outcome).toBe('ok');
+    expect(execution.headers).toEqual([['x-k', 'v']]);
+    expect(text(execution.body)).toBe('true,true');
+  });
+
   it('sends a binary body decoded with atob byte for byte', async () => {
     const execution = await sandbox.run(
       scriptRun(

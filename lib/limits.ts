@@ -19,6 +19,14 @@ export const deploymentCaps = {
  */
 export const hardStopGraceMs = 100;
 
+/**
+ * A script that ran out of time is confined for this long after (each time it does) to one worker of a pool,
+ * so that a tenant whose script keeps timing out holds up one worker, not all of them.
+ */
+export const timedOutScriptConfinedMs = 60_000;
+/** Scripts remembered as confined at once (the most recent; each entry holds its script text). */
+export const confinedScriptsMax = 64;
+
 export const scriptMaxBytes = 64 * 1024;
 export const staticBodyMaxBytes = 1024 * 1024;
 export const scriptResultBodyMaxBytes = 4 * 1024 * 1024;

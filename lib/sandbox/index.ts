@@ -1,5 +1,6 @@
 // The script sandbox (SPEC §3): untrusted responder scripts in QuickJS, in worker threads, under limits.
 import { toExecution } from './answer.ts';
+import { Confinement } from './confinement.ts';
 import { resolveLimits } from './limits.ts';
 import { WorkerPool } from './pool.ts';
 import type { WorkerAnswer } from './protocol.ts';
@@ -31,6 +32,7 @@ export interface Sandbox {
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const pool = new WorkerPool(options.poolSize ?? 1);
+  const confinement = new Confinement();
   const counters: SandboxStats = { executions: 0, recycles: {} };
   const countRecycle = (reason: RecycleReason | undefined) => {
     if (reason) counters.recycles[reason] = (counters.recycles[reason] ?? 0) + 1;
@@ -50,7 +52,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
           memoryBytes: 0,
           recycled: reason,
         }),
+        confinement.has(run.script),
       )) as WorkerAnswer;
+      if (reply.outcome === 'timeout') confinement.add(run.script);
       counters.executions++;
       countRecycle(reply.recycled);
       return toExecution(reply, run.defaults, limits);

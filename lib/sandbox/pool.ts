@@ -19,6 +19,8 @@ const workerStackSizeMb = 16;
 type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
 type Job = {
   request: Omit<WorkerRequest, 'id'>;
+  /** Runs on the pool's last worker only (a script that recently ran out of time). */
+  confined: boolean;
   resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
   onStop: (reason: RecycleReason, elapsedMs: number) => Reply;
@@ -49,10 +51,10 @@ export class WorkerPool {
     for (const slot of this.slots) this.spawn(slot);
   }
 
-  submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop']): Promise<Reply> {
+  submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop'], confined = false): Promise<Reply> {
     if (this.closed) return Promise.reject(new Error('the sandbox is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject, onStop });
+      this.queue.push({ request, confined, resolve, reject, onStop });
       this.dispatch();
     });
   }
@@ -74,6 +76,7 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
+    const lastSlot = this.slots[this.slots.length - 1];
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (!slot.worker) this.spawn(slot);
@@ -82,7 +85,10 @@ export class WorkerPool {
       // Waiting work keeps the process alive; an idle pool does not.
       worker.ref();
       if (!slot.ready) continue;
-      const job = this.queue.shift() as Job;
+      // First come, first served, except that confined jobs wait for the last worker.
+      const next = slot === lastSlot ? 0 : this.queue.findIndex((waiting) => !waiting.confined);
+      if (next < 0) continue;
+      const job = this.queue.splice(next, 1)[0] as Job;
       const id = this.nextId++;
       const limitMs =
         job.request.kind === 'check' ? checkTimeoutMs : job.request.limits.deadlineMs + hardStopGraceMs;

@@ -27,6 +27,41 @@ describe('a pool of two workers', () => {
   });
 });
 
+describe('a script that ran out of time, in a pool of two workers', () => {
+  const sandbox = createSandbox({ poolSize: 2 });
+  afterAll(() => sandbox.close());
+
+  it('runs on one worker only afterwards, so other scripts are served while two copies of it wait', async () => {
+    const slow = scriptRun('while (true) {}', { limits: { deadlineMs: 300 } });
+    expect(await sandbox.run(slow)).toMatchObject({ outcome: 'timeout' });
+    const finished: string[] = [];
+    const track = (name: string, run: Promise<{ outcome: string }>) =>
+      run.then((execution) => {
+        finished.push(`${name}:${execution.outcome}`);
+      });
+    // Before confinement the two copies took both workers and the quick script waited for one of them.
+    const all = [
+      track('slow 1', sandbox.run(slow)),
+      track('slow 2', sandbox.run(slow)),
+      track('quick', sandbox.run(scriptRun("({ body: 'quick' })"))),
+    ];
+    await Promise.all(all);
+    expect(finished).toEqual(['quick:ok', 'slow 1:timeout', 'slow 2:timeout']);
+  });
+
+  it('does not hold up a script that never ran out of time', async () => {
+    const executions = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => sandbox.run(scriptRun(`({ body: 'fine ${i}' })`))),
+    );
+    expect(executions.map((execution) => text(execution.body))).toEqual([
+      'fine 0',
+      'fine 1',
+      'fine 2',
+      'fine 3',
+    ]);
+  });
+});
+
 describe('a pool of one worker', () => {
   const sandbox = createSandbox();
   afterAll(() => sandbox.close());

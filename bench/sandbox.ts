@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { wrapScript } from '../lib/sandbox/script-source.ts';
 import { machine, type Section } from './report.ts';
@@ -42,6 +43,40 @@ async function runOurs(seconds: number): Promise<{ row: BenchRow; inWorker: Benc
     };
   } finally {
     await sandbox.close();
+  }
+}
+
+/**
+ * The floor under the round trip: a plain worker that spends the same time as ours did inside the worker
+ * (busy, no sandbox) and posts a message of the same shape back. What is left above `workMs` is the cost of
+ * two thread hand-overs on this machine (idle vCPUs wake slowly), which no sandbox change removes.
+ */
+async function runWorkerFloor(seconds: number, workMs: number): Promise<BenchRow> {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', (request) => {
+      const end = performance.now() + ${workMs};
+      while (performance.now() < end);
+      parentPort.postMessage({ id: request.id, outcome: 'ok', statusCode: 200, headers: [['content-type', 'application/json']], body: new Uint8Array(120), console: [], durationMs: ${workMs}, memoryBytes: 1 });
+    });`,
+    { eval: true },
+  );
+  let id = 0;
+  const once = () =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage({ id: id++, kind: 'run', script: responderScript, context: benchContext() });
+    });
+  try {
+    const { latenciesMs, elapsedS } = await timeLoop(once, { seconds, warmUp: 500 });
+    return {
+      name: `floor: a plain worker busy ${formatMs(workMs)} ms per message, no sandbox`,
+      ...summarize(latenciesMs),
+      perSecond: latenciesMs.length / elapsedS,
+      note: 'the same messages both ways: what the thread hop alone costs here',
+    };
+  } finally {
+    await worker.terminate();
   }
 }
 
@@ -142,10 +177,11 @@ async function runIsolatedVm(ivm: IsolatedVm, seconds: number): Promise<BenchRow
 
 export async function benchSandbox(seconds = 5): Promise<Section> {
   const ours = await runOurs(seconds);
+  const floor = await runWorkerFloor(seconds, ours.inWorker.p50Ms);
   const nodeVm = await runNodeVm(seconds);
   const ivm = loadIsolatedVm();
   const isolated = typeof ivm === 'string' ? undefined : await runIsolatedVm(ivm, seconds);
-  const rows = [ours.row, ours.inWorker, nodeVm, ...(isolated ? [isolated] : [])];
+  const rows = [ours.row, ours.inWorker, floor, nodeVm, ...(isolated ? [isolated] : [])];
   const p50 = ours.row.p50Ms;
   const targets = [
     {

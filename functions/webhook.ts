@@ -1,7 +1,10 @@
 // Lambda handler for the public webhook traffic (API Gateway HTTP API, payload 2.0). Thin: everything is
 // built once per process (stores, definition cache, sandbox) and each event goes through the shared
 // adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS.
+import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
+
+mapBundleStackTraces(import.meta.url);
 
 // One execution at a time per Lambda environment (one request per environment), so one sandbox worker.
 // Started before the rest of the handler is evaluated: the worker's own start (about 50 ms on Node 20) then

@@ -21,13 +21,11 @@ export const bundleSettings = {
   mainFields: ['module', 'main'],
   banner: esmRequireBanner,
   minify: true,
+  // Read when a logged error's stack trace is first formatted (lib/metrics/bundle-stack-traces.ts), not at start.
   sourceMap: true,
   // Stack traces need the mappings only; the sources would double the bundle for nothing.
   sourcesContent: false,
 } as const;
-
-/** NODE_OPTIONS of the deployed functions (readable stack traces from the minified bundles). */
-export const functionNodeOptions = '--enable-source-maps';
 
 /** esbuild command-line arguments that bundle `entry` into `outfile` with `bundleSettings`. */
 export function esbuildArgs(entry: string, outfile: string): string[] {

@@ -8,7 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { metricsNamespace } from '../lib/metrics/names.ts';
-import { bundleSettings, functionNodeOptions, sandboxAssetCommands } from './bundle.ts';
+import { bundleSettings, sandboxAssetCommands } from './bundle.ts';
 import type { FunctionSizing } from './function-sizing.ts';
 
 export const functionRuntime = Runtime.NODEJS_22_X;
@@ -86,7 +86,6 @@ export class SandboxFunction extends Construct {
         TABLE_NAME: props.table.tableName,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        NODE_OPTIONS: functionNodeOptions,
         ...props.environment,
       },
       bundling: {

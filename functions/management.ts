@@ -4,10 +4,12 @@
 // This function has no definition cache of its own to forget: the webhook function's cache expires on its TTL.
 import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
 import { DynamoApiKeyStore } from '../lib/keys/key-store.ts';
+import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { createStores } from '../lib/store/index.ts';
 import { storeSettingsFromEnv } from '../lib/webhook/runtime.ts';
 
+mapBundleStackTraces(import.meta.url);
 const { tableName, endpoint } = storeSettingsFromEnv();
 const stores = createStores({ tableName, ...(endpoint ? { endpoint } : {}) });
 

@@ -1,7 +1,7 @@
 // Sandbox workers on the main thread: one execution per worker at a time, a queue when all are busy, and
 // the hard stop. A script stuck in a native built-in never returns to QuickJS's interrupt check, so past
 // deadline + grace the worker is terminated and a fresh one takes its place.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { hardStopGraceMs } from '../limits.ts';
 import { wasmFilePath, workerEntry } from './files.ts';
@@ -99,10 +99,12 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    // Compiled once per process, in the background while the first worker starts, and shared with every worker.
+    // Compiled once per process and shared with every worker. Read and compiled synchronously (about 5 ms: V8
+    // compiles the functions on their first call): an asynchronous read or compile completes on this thread's event
+    // loop, which in a cold start is busy evaluating the handler's imports for tens of ms while the worker waits.
     this.wasm ??= (async () => {
-      const bytes = await readFile(wasmFilePath());
-      return { wasmModule: await WebAssembly.compile(bytes), heapStartBytes: stackTopOf(bytes) };
+      const bytes = readFileSync(wasmFilePath());
+      return { wasmModule: new WebAssembly.Module(bytes), heapStartBytes: stackTopOf(bytes) };
     })();
     const entry = workerEntry();
     const worker = new Worker(entry.source, {

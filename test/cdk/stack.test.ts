@@ -84,7 +84,6 @@ describe('the stack with default settings', () => {
               TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {}) },
               POWERTOOLS_SERVICE_NAME: serviceName,
               POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-              NODE_OPTIONS: '--enable-source-maps',
             },
           },
         });

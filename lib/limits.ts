@@ -26,6 +26,11 @@ export const hardStopGraceMs = 100;
 export const timedOutScriptConfinedMs = 60_000;
 /** Scripts remembered as confined at once (the most recent; each entry holds its script text). */
 export const confinedScriptsMax = 64;
+/**
+ * The nice value of the worker confined scripts run on (0 is normal, 19 the lowest): on a busy machine a
+ * script looping to its deadline there gets the CPU the other workers and the main thread leave over.
+ */
+export const confinedWorkerNiceness = 10;
 
 export const scriptMaxBytes = 64 * 1024;
 export const staticBodyMaxBytes = 1024 * 1024;

@@ -39,7 +39,7 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
   private failedStarts = 0;
-  private wasm: Promise<WorkerInit> | undefined;
+  private wasm: Promise<Omit<WorkerInit, 'confinedLane'>> | undefined;
 
   constructor(size: number) {
     this.slots = Array.from({ length: Math.max(1, Math.floor(size)) }, () => ({
@@ -112,7 +112,10 @@ export class WorkerPool {
       resourceLimits: { stackSizeMb: workerStackSizeMb },
     });
     this.wasm.then(
-      (init) => worker.postMessage(init satisfies WorkerInit),
+      (wasm) => {
+        const confinedLane = this.slots.length > 1 && slot === this.slots[this.slots.length - 1];
+        worker.postMessage({ ...wasm, confinedLane } satisfies WorkerInit);
+      },
       // No WebAssembly to run: the worker goes, and the start counts as failed.
       () => this.stop(slot, 'worker-exit', worker),
     );

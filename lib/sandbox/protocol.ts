@@ -30,4 +30,6 @@ export interface WorkerAnswer {
 export interface WorkerInit {
   wasmModule: WebAssembly.Module;
   heapStartBytes: number | undefined;
+  /** The worker that confined scripts run on (thread-priority.ts), where the pool has others. */
+  confinedLane: boolean;
 }

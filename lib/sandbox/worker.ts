@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { defaultScriptLimits } from '../limits.ts';
 import { Engine } from './engine.ts';
 import type { WorkerInit, WorkerRequest } from './protocol.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 
 const port = parentPort;
 if (!port) throw new Error('lib/sandbox/worker.ts runs as a worker thread only');
@@ -14,6 +15,7 @@ let engine: Engine;
 port.on('message', (message: WorkerInit | WorkerRequest) => {
   if (!queue) {
     const init = message as WorkerInit;
+    if (init.confinedLane) lowerThreadPriority();
     engine = new Engine(init.wasmModule, init.heapStartBytes);
     queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
     return;

@@ -1,0 +1,36 @@
+// The worker that confined scripts run on has a lower priority than the rest of the process, where the pool
+// has other workers; a pool of one keeps its worker at normal priority (Lambda runs one).
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { confinedWorkerNiceness } from '../../lib/limits.ts';
+import { createSandbox } from '../../lib/sandbox/index.ts';
+import { currentThreadId } from '../../lib/sandbox/thread-priority.ts';
+import { scriptRun } from './fixtures.ts';
+
+/** The nice value of each thread of this process (field 19 of /proc/self/task/<id>/stat). */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').map((id) => {
+    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+describe('sandbox worker priority', () => {
+  const sandboxes = [createSandbox({ poolSize: 2 }), createSandbox({ poolSize: 1 })];
+  afterAll(() => Promise.all(sandboxes.map((sandbox) => sandbox.close())));
+
+  it('is lowered for the last worker of a pool of two, and only for it', async () => {
+    const before = threadNiceness().filter((nice) => nice === confinedWorkerNiceness).length;
+    // A script that ran out of time runs on the last worker next time: that worker has started then.
+    const looping = scriptRun('while (true) {}', { limits: { deadlineMs: 50 } });
+    for (let i = 0; i < 2; i++)
+      expect(await sandboxes[0]?.run(looping)).toMatchObject({ outcome: 'timeout' });
+    await sandboxes[1]?.run(scriptRun('null'));
+    expect(threadNiceness().filter((nice) => nice === confinedWorkerNiceness).length).toBe(before + 1);
+    expect(Math.min(...threadNiceness())).toBe(0);
+  });
+
+  it('names the calling thread: the main thread is the process', () => {
+    expect(currentThreadId()).toBe(process.pid);
+  });
+});

@@ -43,12 +43,12 @@ export interface SyntaxFault {
 export type Evaluated =
   | SyntaxFault
   /** `value` is a promise when the wrapper ran, any value when the script ran as a program. */
-  | { kind: 'value'; value: QuickJSHandle; program: boolean }
+  | { kind: 'value'; value: QuickJSHandle }
   | { kind: 'thrown'; error: QuickJSHandle };
 
 export function evaluateScript(ctx: QuickJSContext, script: string): Evaluated {
   const wrapped = ctx.evalCode(wrapScript(script), scriptFileName, { type: 'global' });
-  if (!wrapped.error) return { kind: 'value', value: wrapped.value, program: false };
+  if (!wrapped.error) return { kind: 'value', value: wrapped.value };
   if (syntaxErrorOf(ctx, wrapped.error, wrapperLineOffset) === null)
     return { kind: 'thrown', error: wrapped.error };
   wrapped.error.dispose();
@@ -56,7 +56,7 @@ export function evaluateScript(ctx: QuickJSContext, script: string): Evaluated {
   if (fault) return fault;
   const program = ctx.evalCode(script, scriptFileName, { type: 'global' });
   if (program.error) return { kind: 'thrown', error: program.error };
-  return { kind: 'value', value: program.value, program: true };
+  return { kind: 'value', value: program.value };
 }
 
 /** Compile only, never run: the wrapper first, then the program form; the program form's error is reported. */

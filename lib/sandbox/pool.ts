@@ -75,19 +75,21 @@ export class WorkerPool {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
+  /** First come, first served, except that confined jobs wait for the last worker. */
+  private takes(slot: Slot, job: Job): boolean {
+    return !job.confined || slot === this.slots[this.slots.length - 1];
+  }
+
   private dispatch(): void {
-    const lastSlot = this.slots[this.slots.length - 1];
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      const next = this.queue.findIndex((waiting) => this.takes(slot, waiting));
+      if (next < 0) continue;
       if (!slot.worker) this.spawn(slot);
       const worker = slot.worker;
       if (!worker || slot.job) continue;
-      // Waiting work keeps the process alive; an idle pool does not.
+      // Work this worker can take keeps the process alive; an idle pool does not.
       worker.ref();
       if (!slot.ready) continue;
-      // First come, first served, except that confined jobs wait for the last worker.
-      const next = slot === lastSlot ? 0 : this.queue.findIndex((waiting) => !waiting.confined);
-      if (next < 0) continue;
       const job = this.queue.splice(next, 1)[0] as Job;
       const id = this.nextId++;
       const limitMs =
@@ -131,7 +133,7 @@ export class WorkerPool {
       if (!job || job.id !== reply.id) return;
       clearTimeout(job.timer);
       slot.job = undefined;
-      if (this.queue.length === 0) worker.unref();
+      if (!this.queue.some((waiting) => this.takes(slot, waiting))) worker.unref();
       job.resolve(reply);
       this.dispatch();
     });

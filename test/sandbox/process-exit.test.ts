@@ -8,7 +8,7 @@ describe('a process with an unclosed sandbox pool', () => {
     const result = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'test/sandbox/programs/confined-then-exit.ts'],
-      { encoding: 'utf8', timeout: 20_000 },
+      { encoding: 'utf8', timeout: 15_000 },
     );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(0);

@@ -194,7 +194,9 @@ const max = ${scriptResultBodyMaxBytes};
 const plain = (s) => apply(I.strIndexOf, s, ['\0']) < 0 && apply(I.wellFormed, s, []);
 // Built by concatenation, not by JSON.stringify of an object: nothing here goes through the script's prototypes.
 const meta = (status, headers, kind) => '{"s":' + (status === undefined ? 'null' : status - status === 0 ? I.S(status) : I.stringify(I.S(status))) + ',"h":' + (headers === null ? 'null' : headers) + ',"b":"' + kind + '"}';
-const textBody = (status, headers, s) => s.length > max ? tooLong() : plain(s) ? ['ok', meta(status, headers, 'raw'), s] : ['ok', meta(status, headers, 'text'), I.stringify(s)];
+// A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it. JSON text is
+// plain already (JSON.stringify escapes NUL and lone surrogates), so only other strings are scanned.
+const textBody = (status, headers, s, isJson) => s.length > max ? tooLong() : isJson || plain(s) ? ['ok', meta(status, headers, 'raw'), s] : ['ok', meta(status, headers, 'text'), I.stringify(s)];
 const tooLong = () => invalid('the body is larger than ' + max + ' bytes');
 // The result as ['ok', meta, body], ['invalid', reason] or ['json-error', error]; checked on the host.
 const finish = (r) => {
@@ -218,8 +220,7 @@ const finish = (r) => {
   }
   const b = r.body;
   if (b === undefined || b === null) return ['ok', meta(status, headers, 'none')];
-  // A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it.
-  if (typeof b === 'string') return textBody(status, headers, b);
+  if (typeof b === 'string') return textBody(status, headers, b, false);
   const bytes = I.bytesOf(b);
   if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong() : ['ok', meta(status, headers, 'bytes'), bytes];
   if (I.isArray(b)) {
@@ -235,7 +236,7 @@ const finish = (r) => {
     return ['json-error', e];
   }
   if (typeof json !== 'string') return invalid('the body has no JSON form');
-  return textBody(status, headers, json);
+  return textBody(status, headers, json, true);
 };
 // The script's value, awaited, as finish makes it; ['threw', error] when reading it threw.
 const done = async (v) => { const r = await v; try { return finish(r); } catch (e) { return ['threw', e]; } };

@@ -77,7 +77,11 @@ export class WorkerPool {
 
   /** First come, first served, except that confined jobs wait for the last worker. */
   private takes(slot: Slot, job: Job): boolean {
-    return !job.confined || slot === this.slots[this.slots.length - 1];
+    return !job.confined || this.runsConfined(slot);
+  }
+
+  private runsConfined(slot: Slot): boolean {
+    return slot === this.slots[this.slots.length - 1];
   }
 
   private dispatch(): void {
@@ -115,7 +119,8 @@ export class WorkerPool {
     });
     this.wasm.then(
       (wasm) => {
-        const confinedLane = this.slots.length > 1 && slot === this.slots[this.slots.length - 1];
+        // A pool of one confines nothing, and its worker keeps normal priority.
+        const confinedLane = this.slots.length > 1 && this.runsConfined(slot);
         worker.postMessage({ ...wasm, confinedLane } satisfies WorkerInit);
       },
       // No WebAssembly to run: the worker goes, and the start counts as failed.

@@ -38,6 +38,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const host = env.HOST || '127.0.0.1';
   const tableName = env.TABLE_NAME || 'webhook-responders';
   const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
+  const breaker = scriptBreakerFromEnv(env.SCRIPT_BREAKER);
   // A bad RESPONDERS_FILE stops the start before anything runs or is written.
   const imported = env.RESPONDERS_FILE ? await readRespondersFile(env.RESPONDERS_FILE) : [];
   const apiKeys = localApiKeysFromEnv(env);
@@ -67,7 +68,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       endpoint,
       sandbox,
       definitionCacheTtlMs,
-      breaker: scriptBreakerFromEnv(env.SCRIPT_BREAKER),
+      breaker,
     });
     cleanups.push(async () => runtime.stores.clients.client.destroy());
 

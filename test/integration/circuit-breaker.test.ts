@@ -1,9 +1,10 @@
 // The circuit breaker (SPEC §10) through the webhook core: API Gateway event -> handler -> dynalite + QuickJS
 // sandbox, with the breaker's (and the definition cache's) clock in the test's hands.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { breakerFaultsToOpen, breakerOpenMs, definitionCacheTtlMsDefault } from '../../lib/limits.ts';
-import type { RequestFacts } from '../../lib/metrics/request-metrics.ts';
+import { metrics } from '../../lib/metrics/powertools.ts';
+import { publishRequestMetrics, type RequestFacts } from '../../lib/metrics/request-metrics.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
 import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
 import { createSandbox, type Sandbox } from '../../lib/sandbox/index.ts';
@@ -198,5 +199,23 @@ describe('circuit breaker through the webhook core', () => {
 
     expect((await first.request('/cb-process/hook')).statusCode).toBe(503);
     expect((await second.request('/cb-process/hook')).statusCode).toBe(200);
+  });
+
+  it('counts an answer given while open as ScriptOutcome_breaker, and no script time', async () => {
+    await create('cb-metric', '/hook', { script: failOnDemand });
+    const { facts, request } = processUnderTest();
+    await failTimes(request, '/cb-metric/hook', breakerFaultsToOpen);
+    facts.length = 0;
+    await request('/cb-metric/hook');
+    const added = vi.spyOn(metrics, 'addMetric');
+
+    try {
+      for (const record of facts) publishRequestMetrics(record);
+      const names = added.mock.calls.map(([name]) => name);
+      expect(names).toContain('ScriptOutcome_breaker');
+      expect(names).not.toContain('ScriptExecutionTime');
+    } finally {
+      added.mockRestore();
+    }
   });
 });

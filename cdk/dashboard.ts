@@ -16,10 +16,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
+  answerOutcomes,
   metricNames,
   metricsNamespace,
   scriptOutcomeMetric,
-  scriptOutcomes,
   serviceDimension,
 } from '../lib/metrics/names.ts';
 
@@ -92,7 +92,8 @@ export function createDashboard(scope: Construct, id: string, props: ResponderDa
     title: 'Script terminations and crashes',
     stacked: true,
     left: [
-      ...scriptOutcomes
+      // The script faults, then the answers the circuit breaker gave instead of running a failing script.
+      ...answerOutcomes
         .filter((outcome) => outcome !== 'ok')
         .map((outcome) => metric(scriptOutcomeMetric(outcome), 'Sum', outcome)),
       metric(metricNames.sandboxRecycled, 'Sum', 'sandbox recycled'),

@@ -32,6 +32,19 @@ export const confinedScriptsMax = 64;
  */
 export const confinedWorkerNiceness = 10;
 
+/**
+ * The script circuit breaker (SPEC §10), per responder and per process: this many consecutive faults open it,
+ * for this long the first time, doubled at each failed trial up to the maximum.
+ */
+export const breakerFaultsToOpen = 5;
+export const breakerOpenMs = 30_000;
+export const breakerOpenMaxMs = 5 * 60_000;
+/**
+ * Responders whose breaker state one process keeps at once (only those with recent faults have one); beyond it
+ * the oldest is forgotten, which at worst lets a failing script run again.
+ */
+export const breakerRespondersMax = 10_000;
+
 export const scriptMaxBytes = 64 * 1024;
 export const staticBodyMaxBytes = 1024 * 1024;
 export const scriptResultBodyMaxBytes = 4 * 1024 * 1024;

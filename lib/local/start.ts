@@ -38,6 +38,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const host = env.HOST || '127.0.0.1';
   const tableName = env.TABLE_NAME || 'webhook-responders';
   const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
+  const breaker = scriptBreakerFromEnv(env.SCRIPT_BREAKER);
   // A bad RESPONDERS_FILE stops the start before anything runs or is written.
   const imported = env.RESPONDERS_FILE ? await readRespondersFile(env.RESPONDERS_FILE) : [];
   const apiKeys = localApiKeysFromEnv(env);
@@ -67,6 +68,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       endpoint,
       sandbox,
       definitionCacheTtlMs,
+      breaker,
     });
     cleanups.push(async () => runtime.stores.clients.client.destroy());
 
@@ -125,6 +127,13 @@ function sandboxWorkersFromEnv(value: string | undefined): number {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new Error(`SANDBOX_WORKERS must be an integer 1..64, not ${value}`);
   return workers;
+}
+
+/** `SCRIPT_BREAKER=off` turns the circuit breaker off, for load tests that want every failing script to run. */
+function scriptBreakerFromEnv(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`SCRIPT_BREAKER must be on or off, not ${value}`);
 }
 
 function parsePort(value: string | undefined): number {

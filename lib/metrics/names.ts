@@ -29,6 +29,12 @@ export const scriptOutcomes = [
   'unsettled',
 ] as const satisfies readonly ScriptOutcome[];
 
-export function scriptOutcomeMetric(outcome: ScriptOutcome): string {
+/** The outcome of an answer given without running the script, its circuit breaker being open (SPEC §10). */
+export const breakerOutcome = 'breaker';
+/** What a tracked request and the metrics can say about a script responder's answer. */
+export const answerOutcomes = [...scriptOutcomes, breakerOutcome] as const;
+export type AnswerOutcome = (typeof answerOutcomes)[number];
+
+export function scriptOutcomeMetric(outcome: AnswerOutcome): string {
   return `ScriptOutcome_${outcome}`;
 }

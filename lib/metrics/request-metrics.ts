@@ -3,7 +3,7 @@
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecycleReason, ScriptOutcome } from '../sandbox/types.ts';
-import { metricNames, scriptOutcomeMetric } from './names.ts';
+import { breakerOutcome, metricNames, scriptOutcomeMetric } from './names.ts';
 import { metrics } from './powertools.ts';
 
 export interface RequestFacts {
@@ -19,6 +19,8 @@ export interface RequestFacts {
     memoryBytes: number;
     recycled?: RecycleReason;
   };
+  /** Answered without running the script: its circuit breaker is open (SPEC §10). */
+  breakerOpen?: boolean;
   historyWriteFailed?: boolean;
   storeUnavailable?: boolean;
 }
@@ -69,6 +71,7 @@ export const publishRequestMetrics: PublishRequestMetrics = (facts) => {
       metrics.addMetadata('recycleReason', facts.script.recycled);
     }
   }
+  if (facts.breakerOpen) add(scriptOutcomeMetric(breakerOutcome), MetricUnit.Count, 1);
   if (facts.historyWriteFailed) add(metricNames.historyWriteFailed, MetricUnit.Count, 1);
   if (facts.storeUnavailable) add(metricNames.storeUnavailable, MetricUnit.Count, 1);
   // Properties, not dimensions: a dimension per namespace or responder would be a metric per user.

@@ -17,7 +17,7 @@ import {
   scriptMaxBytes,
   staticBodyMaxBytes,
 } from '../limits.ts';
-import { scriptOutcomes } from '../metrics/names.ts';
+import { answerOutcomes } from '../metrics/names.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 
 export const httpMethods = [
@@ -115,6 +115,29 @@ export const responderLimitsSchema = z.strictObject({
   ).optional(),
 });
 
+/** A static body: text, at most 1 MiB in UTF-8 (SPEC §2). */
+function staticBodySchema(field: string) {
+  return z
+    .string({ error: typeError(field, 'a string') })
+    .max(staticBodyMaxBytes)
+    .refine((body) => utf8Bytes(body) <= staticBodyMaxBytes, {
+      message: `${field}: must be at most ${staticBodyMaxBytes} bytes (UTF-8)`,
+    });
+}
+
+/** What a responder answers instead of running its script while its circuit breaker is open (SPEC §10). */
+export const responderFallbackSchema = z.strictObject(
+  {
+    statusCode: boundedInt('settings.fallback.statusCode', 200, 599),
+    headers: z
+      .array(headerPairSchema, { error: 'settings.fallback.headers: must be a list of [name, value] pairs' })
+      .max(responderHeadersMax, `settings.fallback.headers: at most ${responderHeadersMax} headers`)
+      .default([]),
+    body: staticBodySchema('settings.fallback.body').optional(),
+  },
+  { error: typeError('settings.fallback', 'an object {statusCode, headers, body}') },
+);
+
 export const responderSettingsSchema = z.strictObject(
   {
     requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
@@ -127,13 +150,7 @@ export const responderSettingsSchema = z.strictObject(
       .array(headerPairSchema, { error: 'settings.headers: must be a list of [name, value] pairs' })
       .max(responderHeadersMax, `settings.headers: at most ${responderHeadersMax} headers`)
       .default([]),
-    body: z
-      .string({ error: typeError('settings.body', 'a string') })
-      .max(staticBodyMaxBytes)
-      .refine((body) => utf8Bytes(body) <= staticBodyMaxBytes, {
-        message: `settings.body: must be at most ${staticBodyMaxBytes} bytes (UTF-8)`,
-      })
-      .optional(),
+    body: staticBodySchema('settings.body').optional(),
     script: z
       .string({ error: typeError('settings.script', 'a string') })
       .max(scriptMaxBytes)
@@ -142,6 +159,7 @@ export const responderSettingsSchema = z.strictObject(
       })
       .optional(),
     limits: responderLimitsSchema.optional(),
+    fallback: responderFallbackSchema.optional(),
   },
   { error: typeError('settings', 'an object') },
 );
@@ -173,6 +191,7 @@ export const responderSchema = responderCreateSchema.extend({
 export type HttpMethod = (typeof httpMethods)[number];
 export type ResponderLocation = z.infer<typeof locationSchema>;
 export type ResponderSettings = z.infer<typeof responderSettingsSchema>;
+export type ResponderFallback = z.infer<typeof responderFallbackSchema>;
 export type ResponderInput = z.infer<typeof responderCreateSchema>;
 /** What a client may send (defaults not yet applied). */
 export type ResponderInputJson = z.input<typeof responderCreateSchema>;
@@ -196,7 +215,10 @@ export const trackedRequestSchema = z.object({
   bodyTruncated: z.boolean(),
   clientAddress: z.string().nullable(),
   statusCode: z.int(),
-  outcome: z.enum(scriptOutcomes).nullable().describe('null for a responder without a script'),
+  outcome: z
+    .enum(answerOutcomes)
+    .nullable()
+    .describe('null for a responder without a script; breaker: its circuit breaker answered (SPEC §10)'),
   durationMs: z.number(),
   memoryBytes: z.int(),
   console: z.array(consoleLineSchema),

@@ -1,9 +1,10 @@
 // The webhook core (SPEC §3): a plain request in, a plain response out. Find the responder (cache, then
 // store), answer with its static definition or run its script in the sandbox, track the request, and write
-// one metrics record. Script faults are outcomes with their own answers (the sandbox's job); faults of the
-// platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
+// one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
+// keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { historyBodyMaxBytes, namespaceMaxChars } from '../limits.ts';
+import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
   type PublishRequestMetrics,
@@ -14,8 +15,9 @@ import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
-import type { ScriptExecution, ScriptRun } from '../sandbox/types.ts';
+import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
 
 /** The one sandbox operation the core needs (lib/sandbox's `Sandbox` satisfies it). */
@@ -27,6 +29,8 @@ export interface WebhookDeps {
   definitions: Pick<DefinitionCache, 'lookup'>;
   history: HistoryStore;
   sandbox: ScriptRunner;
+  /** Without one every request runs its script, however often it failed. */
+  breaker?: Pick<CircuitBreaker, 'admit' | 'settle'>;
   publishMetrics?: PublishRequestMetrics;
   logger?: Logger;
 }
@@ -34,6 +38,8 @@ export interface WebhookDeps {
 interface Answer {
   response: WebhookResponse;
   execution?: ScriptExecution;
+  /** The script was not run: its circuit breaker is open. */
+  breakerOpen?: boolean;
 }
 
 const textHeaders: Array<[string, string]> = [['content-type', 'text/plain; charset=utf-8']];
@@ -46,6 +52,7 @@ export function textResponse(statusCode: number, text: string): WebhookResponse 
 export const notFoundText = 'Not found.';
 export const unavailableText = 'Service unavailable, please retry.';
 export const internalErrorText = 'Internal error.';
+export const breakerOpenText = 'Script disabled after repeated failures, retry later.';
 
 export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   const started = performance.now();
@@ -77,7 +84,8 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(404, notFoundText);
     }
     facts.responderId = responder.id;
-    const answer = await answerWith(responder, request, deps.sandbox);
+    const answer = await answerUnlessBroken(responder, request, deps);
+    if (answer.breakerOpen) facts.breakerOpen = true;
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
       facts.script = { outcome, durationMs, memoryBytes, ...(recycled ? { recycled } : {}) };
@@ -113,6 +121,40 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
   }
 }
 
+/** The responder's answer, or, while its script's circuit breaker is open, its fallback or a 503. */
+async function answerUnlessBroken(
+  responder: Responder,
+  request: WebhookRequest,
+  deps: WebhookDeps,
+): Promise<Answer> {
+  const { breaker } = deps;
+  if (!breaker || responder.settings.script === undefined)
+    return answerWith(responder, request, deps.sandbox);
+  const admission = breaker.admit(responder);
+  if (!admission.run) {
+    const { fallback } = responder.settings;
+    if (fallback) {
+      const response = {
+        statusCode: fallback.statusCode,
+        headers: [...fallback.headers],
+        body: encodedBody(fallback),
+      };
+      return { response, breakerOpen: true };
+    }
+    const response = textResponse(503, breakerOpenText);
+    response.headers.push(['retry-after', String(admission.retryAfterSeconds)]);
+    return { response, breakerOpen: true };
+  }
+  let outcome: ScriptOutcome | undefined;
+  try {
+    const answer = await answerWith(responder, request, deps.sandbox);
+    outcome = answer.execution?.outcome;
+    return answer;
+  } finally {
+    breaker.settle(admission.ticket, outcome);
+  }
+}
+
 /** The answer of a responder to a request, without tracking or metrics (the management API's dry run uses it too). */
 export async function answerWith(
   responder: Pick<Responder, 'settings'>,
@@ -120,7 +162,7 @@ export async function answerWith(
   sandbox: ScriptRunner,
 ): Promise<Answer> {
   const { settings } = responder;
-  const body = staticBody(settings);
+  const body = encodedBody(settings);
   if (settings.script === undefined) {
     return { response: { statusCode: settings.statusCode, headers: [...settings.headers], body } };
   }
@@ -147,12 +189,12 @@ export async function answerWith(
 }
 
 /** A static body is encoded once per cached definition, not once per request (it may be 1 MiB). */
-const encodedBodies = new WeakMap<Responder['settings'], Uint8Array>();
-function staticBody(settings: Responder['settings']): Uint8Array {
-  let body = encodedBodies.get(settings);
+const encodedBodies = new WeakMap<{ body?: string }, Uint8Array>();
+function encodedBody(answer: { body?: string }): Uint8Array {
+  let body = encodedBodies.get(answer);
   if (!body) {
-    body = encoder.encode(settings.body ?? '');
-    encodedBodies.set(settings, body);
+    body = encoder.encode(answer.body ?? '');
+    encodedBodies.set(answer, body);
   }
   return body;
 }
@@ -171,7 +213,7 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     bodyTruncated: truncated,
     clientAddress: request.clientAddress,
     statusCode: answer.response.statusCode,
-    outcome: answer.execution?.outcome ?? null,
+    outcome: answer.breakerOpen ? breakerOutcome : (answer.execution?.outcome ?? null),
     durationMs: answer.execution?.durationMs ?? 0,
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],

@@ -3,6 +3,7 @@
 import { definitionCacheTtlMsDefault } from '../limits.ts';
 import { DefinitionCache } from '../responders/definition-cache.ts';
 import { createStores, type Stores } from '../store/index.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import type { ScriptRunner, WebhookDeps } from './handle-webhook.ts';
 
 export interface WebhookRuntimeOptions {
@@ -11,6 +12,8 @@ export interface WebhookRuntimeOptions {
   endpoint?: string;
   definitionCacheTtlMs?: number;
   sandbox: ScriptRunner;
+  /** False turns the circuit breaker off (a load test of the sandbox itself wants every script to run). */
+  breaker?: boolean;
 }
 
 export interface WebhookRuntime {
@@ -28,7 +31,9 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
     load: (namespace) => stores.responders.listAll(namespace),
     ttlMs: options.definitionCacheTtlMs ?? definitionCacheTtlMsDefault,
   });
-  return { deps: { definitions, history: stores.history, sandbox: options.sandbox }, definitions, stores };
+  const deps: WebhookDeps = { definitions, history: stores.history, sandbox: options.sandbox };
+  if (options.breaker !== false) deps.breaker = new CircuitBreaker();
+  return { deps, definitions, stores };
 }
 
 /** TABLE_NAME (required), DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS. */

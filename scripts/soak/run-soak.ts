@@ -285,6 +285,8 @@ async function startServer(apiKey: string): Promise<Server> {
       API_KEYS: `${namespace}:${apiKey}`,
       // Errors only: the soak reads the EMF records, not the info logs.
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      // The adversarial classes must reach the sandbox on every request, not the circuit breaker's 503.
+      SCRIPT_BREAKER: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -275,13 +275,13 @@ describe('the stack with default settings', () => {
       expect(properties.annotations?.horizontal).toEqual([expect.objectContaining({ value: 5 })]);
     });
 
-    it('stacks every failed outcome and the sandbox recycles', () => {
+    it('stacks every failed outcome, the circuit breaker answers and the sandbox recycles', () => {
       const properties = widget('Script terminations and crashes');
       expect(properties.stacked).toBe(true);
       const names = properties.metrics?.map((metric) => metric[1]);
       expect(names).toEqual([
-        ...['timeout', 'memory', 'stack', 'syntax', 'error', 'invalid', 'unsettled'].map((outcome) =>
-          scriptOutcomeMetric(outcome as Parameters<typeof scriptOutcomeMetric>[0]),
+        ...['timeout', 'memory', 'stack', 'syntax', 'error', 'invalid', 'unsettled', 'breaker'].map(
+          (outcome) => scriptOutcomeMetric(outcome as Parameters<typeof scriptOutcomeMetric>[0]),
         ),
         metricNames.sandboxRecycled,
       ]);

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import {
   deploymentCaps,
+  finalStatusCodeMax,
+  finalStatusCodeMin,
   headerNameMaxChars,
   headerValueMaxChars,
   minimumScriptLimits,
@@ -18,6 +20,7 @@ import {
   staticBodyMaxBytes,
 } from '../limits.ts';
 import { scriptOutcomes } from '../metrics/names.ts';
+import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 
 export const httpMethods = [
@@ -84,7 +87,10 @@ export const headerPairSchema = z.tuple([
     .string()
     .min(1, 'must not be empty')
     .max(headerNameMaxChars, `must be at most ${headerNameMaxChars} characters`)
-    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"),
+    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
+    .refine((name) => !isPlatformHeader(name), {
+      message: `must not be one the platform sets (${[...platformHeaderNames].join(', ')})`,
+    }),
   z
     .string()
     .max(headerValueMaxChars, `must be at most ${headerValueMaxChars} characters`)
@@ -115,13 +121,15 @@ export const responderLimitsSchema = z.strictObject({
   ).optional(),
 });
 
+const statusCodeRange = `settings.statusCode: must be between ${finalStatusCodeMin} and ${finalStatusCodeMax}`;
+
 export const responderSettingsSchema = z.strictObject(
   {
     requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
     statusCode: z
       .int('settings.statusCode: must be an integer')
-      .min(100, 'settings.statusCode: must be between 100 and 599')
-      .max(599, 'settings.statusCode: must be between 100 and 599')
+      .min(finalStatusCodeMin, statusCodeRange)
+      .max(finalStatusCodeMax, statusCodeRange)
       .default(200),
     headers: z
       .array(headerPairSchema, { error: 'settings.headers: must be a list of [name, value] pairs' })

@@ -53,6 +53,11 @@ export const finalStatusCodeMax = 599;
  * 6 MiB Lambda enforces, so an answer that fits by our count fits by theirs. An answer over it is `invalid`.
  */
 export const lambdaResponseMaxBytes = 6_000_000;
+/**
+ * The management dry run's JSON answer, counted as it is escaped into the Lambda result's body string; 4 KiB of
+ * the limit is left for that result's status and headers.
+ */
+export const dryRunAnswerMaxBytes = lambdaResponseMaxBytes - 4 * 1024;
 
 /** Console capture: enough to debug a script, bounded so a chatty script cannot fill memory or history. */
 export const consoleMaxLines = 100;

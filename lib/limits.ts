@@ -48,6 +48,29 @@ export const breakerRespondersMax = 10_000;
 export const scriptMaxBytes = 64 * 1024;
 export const staticBodyMaxBytes = 1024 * 1024;
 export const scriptResultBodyMaxBytes = 4 * 1024 * 1024;
+/**
+ * Headers of a script's answer (names and values; a field value is Latin-1, so a character is a byte). A
+ * browser or proxy refuses far fewer; the bound keeps an answer inside Lambda's response payload next to a
+ * body at its cap: 64 KiB escaped for JSON (at most twice as long) plus 4 MiB in base64 is about 5.7 MB.
+ */
+export const scriptResultHeadersMax = 100;
+export const scriptResultHeadersMaxBytes = 64 * 1024;
+
+/** A final answer's status (SPEC §2, §3): a 1xx is an interim response, which would leave the request unanswered. */
+export const finalStatusCodeMin = 200;
+export const finalStatusCodeMax = 599;
+
+/**
+ * Lambda's synchronous response payload (AWS documents "6 MB"; it counts the JSON the runtime sends, so a text
+ * body counts as JSON-escaped, a binary one as base64). Counted here in decimal megabytes, below the binary
+ * 6 MiB Lambda enforces, so an answer that fits by our count fits by theirs. An answer over it is `invalid`.
+ */
+export const lambdaResponseMaxBytes = 6_000_000;
+/**
+ * The management dry run's JSON answer, counted as it is escaped into the Lambda result's body string; 4 KiB of
+ * the limit is left for that result's status and headers.
+ */
+export const dryRunAnswerMaxBytes = lambdaResponseMaxBytes - 4 * 1024;
 
 /** Console capture: enough to debug a script, bounded so a chatty script cannot fill memory or history. */
 export const consoleMaxLines = 100;

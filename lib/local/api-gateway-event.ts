@@ -27,7 +27,10 @@ export function apiGatewayEventFromNode(
     }
   }
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-  headers['x-forwarded-for'] ??= sourceIp;
+  // API Gateway appends the address it was called from to whatever X-Forwarded-For the caller sent, so a script
+  // can trust the last entry only; a caller cannot pass a made-up address off as its own.
+  const forwardedFor = headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
   const text = bodyAsText(body, headers['content-type']);

@@ -2,9 +2,11 @@
 // get and hands it to the same Lambda handler, then writes the handler's result back.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiGatewayHandler } from '../http/api-gateway-handler.ts';
-import { localStopGraceMs, requestBodyMaxBytes } from '../limits.ts';
+import { finalStatusCodeMax, finalStatusCodeMin, localStopGraceMs, requestBodyMaxBytes } from '../limits.ts';
 import { logger } from '../metrics/powertools.ts';
+import { isPlatformHeader } from '../sandbox/result-check.ts';
 import { apiGatewayEventFromNode } from './api-gateway-event.ts';
 
 /** A path prefix served by its own handler, as an API Gateway route would be (e.g. `/api`). */
@@ -42,8 +44,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     serve(request, response, options)
       .catch((error: unknown) => {
         logger.error('local server request failed', { error });
-        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end('Internal error.');
+        answerInternalError(response);
       })
       .finally(() => {
         inFlight--;
@@ -101,15 +102,54 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
   const route = options.routes.find(
     ({ prefix }) => event.rawPath === prefix || event.rawPath.startsWith(`${prefix}/`),
   );
-  const result = await (route?.handler ?? options.webhook)(event);
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  writeResult(response, await (route?.handler ?? options.webhook)(event));
+}
+
+/**
+ * One final answer framed by this server alone: the handler's framing and hop-by-hop headers are dropped (the
+ * length is the payload's), and a status that is not a final one (a 1xx would send an interim answer and leave
+ * the request open, so the next request's answer would be taken for this one) is a fault of the handler.
+ */
+function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
+  const statusCode = result.statusCode ?? 200;
+  if (
+    !(Number.isInteger(statusCode) && statusCode >= finalStatusCodeMin && statusCode <= finalStatusCodeMax)
+  ) {
+    throw new Error(`the handler answered status ${statusCode}, not a final status`);
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (!isPlatformHeader(name)) headers[name] = String(value);
+  }
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const payload = result.body
     ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
     : Buffer.alloc(0);
   headers['content-length'] = String(payload.byteLength);
-  response.writeHead(result.statusCode ?? 200, headers);
+  response.writeHead(statusCode, headers);
   response.end(payload);
+}
+
+const internalErrorBody = 'Internal error.';
+
+/**
+ * A writeHead that threw (e.g. on a header value Node refuses) leaves its status message, and may leave part of
+ * its headers, on the response: the fallback replaces all of them and closes the connection, so a client never
+ * reads a length or a status that belongs to another answer. Once a head is out, only cutting the connection
+ * keeps the next answer apart.
+ */
+function answerInternalError(response: ServerResponse) {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  for (const name of response.getHeaderNames()) response.removeHeader(name);
+  response.writeHead(500, 'Internal Server Error', {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': String(Buffer.byteLength(internalErrorBody)),
+    connection: 'close',
+  });
+  response.end(internalErrorBody);
 }
 
 /** Reads and drops the rest of a refused upload, up to a bound past which the connection is cut. */

@@ -3,9 +3,12 @@
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
 import { nameValueRecord, parseQuery } from '../http/api-gateway-event.ts';
+import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import { asInvalid } from '../sandbox/answer.ts';
+import type { ScriptExecution } from '../sandbox/types.ts';
 import { answerWith } from '../webhook/handle-webhook.ts';
-import type { WebhookRequest } from '../webhook/types.ts';
+import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
 import { json } from './responses.ts';
@@ -36,9 +39,22 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   } else {
     request = fromTestRequest(context, body.request, responder);
   }
-  const answer = await answerWith(responder, request, context.deps.sandbox);
-  const { response, execution } = answer;
-  const result: TestResult = {
+  const { response, execution } = await answerWith(responder, request, context.deps.sandbox);
+  const result = testResult(response, execution);
+  // The answer's JSON goes into the Lambda result as a string, escaped once more. The public path already
+  // refused an answer Lambda could not send; here the console and the headers' second escaping come on top.
+  if (execution && jsonStringBytes(JSON.stringify(result)) > dryRunAnswerMaxBytes) {
+    const refused = asInvalid(
+      execution,
+      `the dry run's answer (body in base64, headers and console) is larger than ${dryRunAnswerMaxBytes} bytes once encoded for Lambda`,
+    );
+    return json(200, testResult(refused, refused));
+  }
+  return json(200, result);
+}
+
+function testResult(response: WebhookResponse, execution: ScriptExecution | undefined): TestResult {
+  return {
     statusCode: response.statusCode,
     headers: response.headers,
     bodyBase64: toBase64(response.body),
@@ -48,7 +64,11 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
     memoryBytes: execution?.memoryBytes ?? 0,
     console: execution?.console ?? [],
   };
-  return json(200, result);
+}
+
+/** Bytes of a text once written as a JSON string. */
+function jsonStringBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text));
 }
 
 function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {

@@ -67,7 +67,8 @@ export async function handleManagement(
     statusCode: response.statusCode,
     ...(keyPrefix ? { keyPrefix, namespace } : {}),
   });
-  return response;
+  // SPEC §5: on every answer, so no browser reads a stored name or a tracked request as HTML.
+  return { ...response, headers: { ...response.headers, 'x-content-type-options': 'nosniff' } };
 }
 
 function matchPath(rawPath: string): Match[] {

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import {
   deploymentCaps,
+  finalStatusCodeMax,
+  finalStatusCodeMin,
   headerNameMaxChars,
   headerValueMaxChars,
   minimumScriptLimits,
@@ -18,6 +20,7 @@ import {
   staticBodyMaxBytes,
 } from '../limits.ts';
 import { answerOutcomes } from '../metrics/names.ts';
+import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 
 export const httpMethods = [
@@ -84,7 +87,10 @@ export const headerPairSchema = z.tuple([
     .string()
     .min(1, 'must not be empty')
     .max(headerNameMaxChars, `must be at most ${headerNameMaxChars} characters`)
-    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"),
+    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
+    .refine((name) => !isPlatformHeader(name), {
+      message: `must not be one the platform sets (${[...platformHeaderNames].join(', ')})`,
+    }),
   z
     .string()
     .max(headerValueMaxChars, `must be at most ${headerValueMaxChars} characters`)
@@ -115,6 +121,8 @@ export const responderLimitsSchema = z.strictObject({
   ).optional(),
 });
 
+const statusCodeRange = `settings.statusCode: must be between ${finalStatusCodeMin} and ${finalStatusCodeMax}`;
+
 /** A static body: text, at most 1 MiB in UTF-8 (SPEC §2). */
 function staticBodySchema(field: string) {
   return z
@@ -128,7 +136,7 @@ function staticBodySchema(field: string) {
 /** What a responder answers instead of running its script while its circuit breaker is open (SPEC §10). */
 export const responderFallbackSchema = z.strictObject(
   {
-    statusCode: boundedInt('settings.fallback.statusCode', 200, 599),
+    statusCode: boundedInt('settings.fallback.statusCode', finalStatusCodeMin, finalStatusCodeMax),
     headers: z
       .array(headerPairSchema, { error: 'settings.fallback.headers: must be a list of [name, value] pairs' })
       .max(responderHeadersMax, `settings.fallback.headers: at most ${responderHeadersMax} headers`)
@@ -143,8 +151,8 @@ export const responderSettingsSchema = z.strictObject(
     requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
     statusCode: z
       .int('settings.statusCode: must be an integer')
-      .min(100, 'settings.statusCode: must be between 100 and 599')
-      .max(599, 'settings.statusCode: must be between 100 and 599')
+      .min(finalStatusCodeMin, statusCodeRange)
+      .max(finalStatusCodeMax, statusCodeRange)
       .default(200),
     headers: z
       .array(headerPairSchema, { error: 'settings.headers: must be a list of [name, value] pairs' })

@@ -4,6 +4,18 @@ import type { WorkerAnswer } from './protocol.ts';
 import type { ResponseDefaults, ScriptExecution, ScriptLimits, ScriptOutcome } from './types.ts';
 
 const failureHeaders = (): Array<[string, string]> => [['content-type', 'text/plain; charset=utf-8']];
+const invalidText = (why: string) => `Script returned an invalid result: ${why}`;
+
+/** An ok execution whose answer the host refuses after the fact (e.g. it cannot be sent), as the `invalid` answer. */
+export function asInvalid(execution: ScriptExecution, why: string): ScriptExecution {
+  return {
+    ...execution,
+    outcome: 'invalid',
+    statusCode: 500,
+    headers: failureHeaders(),
+    body: new TextEncoder().encode(invalidText(why)),
+  };
+}
 
 export function failureText(
   outcome: Exclude<ScriptOutcome, 'ok'>,
@@ -23,7 +35,7 @@ export function failureText(
     case 'error':
       return { statusCode: 500, text: `Script error: ${message}` };
     case 'invalid':
-      return { statusCode: 500, text: `Script returned an invalid result: ${message}` };
+      return { statusCode: 500, text: invalidText(message) };
     case 'unsettled':
       return { statusCode: 500, text: 'Script never settled its promise.' };
   }

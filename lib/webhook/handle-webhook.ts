@@ -3,7 +3,8 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { historyBodyMaxBytes, namespaceMaxChars } from '../limits.ts';
+import { encodedResultBytes } from '../http/api-gateway-result.ts';
+import { historyBodyMaxBytes, lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
 import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
@@ -15,6 +16,7 @@ import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -168,7 +170,7 @@ export async function answerWith(
   }
   // A copy: the cached bytes must survive whatever the sandbox does with its input (e.g. transfer it to a worker).
   const defaults = { statusCode: settings.statusCode, headers: [...settings.headers], body: body.slice() };
-  const execution = await sandbox.run({
+  const ran = await sandbox.run({
     script: settings.script,
     context: {
       method: request.method,
@@ -182,10 +184,25 @@ export async function answerWith(
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
   });
+  const execution = ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran;
   return {
     response: { statusCode: execution.statusCode, headers: execution.headers, body: execution.body },
     execution,
   };
+}
+
+/**
+ * The script's answer merged over the responder's defaults, refused when Lambda could not send it: the sandbox
+ * bounds the body and the script's headers, but a body at its cap next to the responder's own headers (which may
+ * be 400 KB, and count twice when JSON-escaped) can still pass Lambda's response payload limit.
+ */
+function fittingLambdaResponse(execution: ScriptExecution): ScriptExecution {
+  const bytes = encodedResultBytes(execution);
+  if (bytes <= lambdaResponseMaxBytes) return execution;
+  return asInvalid(
+    execution,
+    `the answer takes ${bytes} bytes once encoded for Lambda, more than its response limit of ${lambdaResponseMaxBytes}`,
+  );
 }
 
 /** A static body is encoded once per cached definition, not once per request (it may be 1 MiB). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
+import { encodedResultBytes, resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -59,5 +59,47 @@ describe('webhook response -> API Gateway v2 result', () => {
     expect(result.cookies).toEqual(['a=1; Path=/', 'b=2']);
     expect(result.headers).toEqual({ 'x-tag': 'one, two' });
     expect(result.body).toBe('');
+  });
+});
+
+describe('the encoding of a text body', () => {
+  it('stays text while JSON escaping costs no more than base64', () => {
+    const body = bytes('say "hi"\n');
+    const result = resultFromWebhookResponse({ statusCode: 200, headers: [], body });
+    expect(result).toMatchObject({ body: 'say "hi"\n', isBase64Encoded: false });
+    expect(encodedResultBytes({ statusCode: 200, headers: [], body })).toBe(
+      Buffer.byteLength(JSON.stringify(result)),
+    );
+  });
+
+  it.each([
+    ['quotes', '"'.repeat(300)],
+    ['control characters', '\u0001'.repeat(300)],
+    ['backslashes', '\\'.repeat(300)],
+  ])('goes out in base64 when it is mostly %s, and the size is counted as sent', (_name, text) => {
+    const response = {
+      statusCode: 200,
+      headers: [['content-type', 'text/plain']] as Array<[string, string]>,
+      body: bytes(text),
+    };
+    const result = resultFromWebhookResponse(response);
+    expect(result.isBase64Encoded).toBe(true);
+    expect(Buffer.from(result.body ?? '', 'base64').toString()).toBe(text);
+    expect(encodedResultBytes(response)).toBe(Buffer.byteLength(JSON.stringify(result)));
+  });
+
+  it('counts multi-byte text and headers exactly as JSON.stringify writes them', () => {
+    const response = {
+      statusCode: 200,
+      headers: [
+        ['content-type', 'text/plain; charset=utf-8'],
+        ['x-quote', 'caf\u00e9 "\t"'],
+        ['set-cookie', 'a=1'],
+      ] as Array<[string, string]>,
+      body: bytes('h\u00e9llo \u2028 \u{1F600} "q"'),
+    };
+    expect(encodedResultBytes(response)).toBe(
+      Buffer.byteLength(JSON.stringify(resultFromWebhookResponse(response))),
+    );
   });
 });

@@ -154,6 +154,6 @@ describe('local server start-up checks', () => {
     );
     const bad = start({ RESPONDERS_FILE: file });
     expect(await bad.exit).toBe(1);
-    expect(bad.output()).toContain('responders[1].settings.statusCode: must be between 100 and 599');
+    expect(bad.output()).toContain('responders[1].settings.statusCode: must be between 200 and 599');
   });
 });

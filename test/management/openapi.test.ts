@@ -66,7 +66,7 @@ describe('OpenAPI document', () => {
     expect(create.properties.method.enum).toContain('ANY');
     expect(create.properties.name.maxLength).toBe(100);
     const settings = create.properties.settings;
-    expect(settings.properties.statusCode).toMatchObject({ minimum: 100, maximum: 599 });
+    expect(settings.properties.statusCode).toMatchObject({ minimum: 200, maximum: 599 });
     expect(settings.properties.limits.properties.deadlineMs.maximum).toBe(25_000);
     expect(document.components.schemas.Responder.required).toEqual(
       expect.arrayContaining(['id', 'version', 'createdAt', 'updatedAt']),

@@ -187,9 +187,9 @@ describe('a script that never settles', { retry: timingRetries }, () => {
 
 describe('a script that returns something unusable', { retry: timingRetries }, () => {
   it.each([
-    ['a status out of range', '({ statusCode: 700 })', /statusCode must be an integer from 100 to 599/],
+    ['a status out of range', '({ statusCode: 700 })', /statusCode must be an integer from 200 to 599/],
     ['a fractional status', '({ statusCode: 200.5 })', /statusCode must be an integer/],
-    ['a NaN status', '({ statusCode: NaN })', /statusCode must be an integer from 100 to 599, got NaN/],
+    ['a NaN status', '({ statusCode: NaN })', /statusCode must be an integer from 200 to 599, got NaN/],
     ['an infinite status', '({ statusCode: -Infinity })', /statusCode must be an integer .*, got -Infinity/],
     ['a status beyond 2^53', '({ statusCode: 1e300 })', /statusCode must be an integer .*, got 1e\+300/],
     ['a status given as a string', "({ statusCode: '200' })", /statusCode must be a number, got a string/],

@@ -138,28 +138,32 @@ export class Engine {
     const started = performance.now();
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
-    const { prepared, compiled } = this.fresh(slot, request.script);
-    const { runtime, state } = prepared;
     slot.exhausted = false;
-    state.deadline = Date.now() + limits.deadlineMs;
-    state.interrupted = false;
-    state.console = new ConsoleCapture();
-    runtime.setMaxStackSize(limits.stackBytes);
-
+    let state: Prepared['state'] | undefined;
     let answer: Outcome;
     try {
+      // Compiling is inside the try: a script the parser cannot hold must not take the worker down.
+      const { prepared, compiled } = this.fresh(slot, request.script);
+      state = prepared.state;
+      state.deadline = Date.now() + limits.deadlineMs;
+      state.interrupted = false;
+      state.console = new ConsoleCapture();
+      prepared.runtime.setMaxStackSize(limits.stackBytes);
       answer = this.execute(prepared, request, compiled);
-    } catch {
-      // A host fault inside the module (an abort): the module cannot be trusted any more.
+    } catch (error) {
+      // A host fault inside the module (an abort, the host's own stack overflow): the module cannot be trusted
+      // any more.
       this.drop(slot);
       return {
         id: request.id,
-        ...(state.interrupted
+        ...(state?.interrupted
           ? timeoutFault
           : slot.exhausted
             ? memoryFault
-            : { outcome: 'error', message: 'the sandbox failed' }),
-        console: state.console.lines,
+            : error instanceof RangeError
+              ? stackFault
+              : { outcome: 'error', message: 'the sandbox failed' }),
+        console: state?.console.lines ?? [],
         durationMs: performance.now() - started,
         memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
@@ -204,12 +208,24 @@ export class Engine {
     }
   }
 
-  /** Compile only: never runs the script. */
+  /** Compile only: never runs the script, under the same stack limit as a run's compile (see `prepare`). */
   async checkSyntax(script: string): Promise<SyntaxCheck> {
     const slot = await this.slotFor(defaultScriptLimits.memoryBytes);
-    const { prepared } = this.fresh(slot);
-    const fault = checkScript(prepared.ctx, script);
-    slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, (slot.snapshot as HeapSnapshot).use().endBytes);
+    slot.exhausted = false;
+    let fault: ReturnType<typeof checkScript>;
+    try {
+      fault = checkScript(this.fresh(slot).prepared.ctx, script);
+    } catch (error) {
+      this.drop(slot);
+      return {
+        ok: false,
+        message: error instanceof RangeError ? 'stack overflow' : 'the sandbox failed',
+        line: 1,
+      };
+    }
+    // After out-of-memory QuickJS's own bookkeeping may be inconsistent (see `run`).
+    if (slot.exhausted) this.drop(slot);
+    else slot.dirtyEnd = Math.max(slot.dirtyEnd ?? 0, (slot.snapshot as HeapSnapshot).use().endBytes);
     return fault ? { ok: false, message: fault.message, line: fault.line } : { ok: true };
   }
 
@@ -419,6 +435,10 @@ export class Engine {
   private prepare(slot: Slot): Prepared {
     const runtime = slot.qjs.newRuntime();
     runtime.setMemoryLimit(slot.memoryBytes + runtimeBaselineBytes);
+    // QuickJS's parser recurses once per nesting level and checks only this limit: without it a deeply nested
+    // script overflows the worker's native stack first. Every snapshot holds it, so the save check and the
+    // compile of a run (each right after a restore) parse under the same limit.
+    runtime.setMaxStackSize(defaultScriptLimits.stackBytes);
     const ctx = runtime.newContext();
     const state = { deadline: Number.POSITIVE_INFINITY, interrupted: false, console: new ConsoleCapture() };
     runtime.setInterruptHandler(() => {
@@ -542,6 +562,7 @@ export class Engine {
 
 const timeoutFault: Fault = { outcome: 'timeout' };
 const memoryFault: Fault = { outcome: 'memory' };
+const stackFault: Fault = { outcome: 'stack' };
 
 const messageMaxChars = 1_000;
 function capMessage(message: string): string {

@@ -4,7 +4,7 @@ import type { ScriptLimits } from './types.ts';
 
 /** Below this a fresh context and the script API do not fit. */
 export const memoryMinBytes = 1024 * 1024;
-/** QuickJS's stack must stay well inside the worker's native stack (16 MiB) and the module's own stack. */
+/** QuickJS's stack must stay well inside the worker's native stack (64 MiB, see pool.ts) and the module's own stack. */
 export const stackRangeBytes = { min: 64 * 1024, max: 1024 * 1024 } as const;
 
 export function resolveLimits(limits: Partial<ScriptLimits> | undefined): ScriptLimits {

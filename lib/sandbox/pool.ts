@@ -13,8 +13,13 @@ import { stackTopOf } from './wasm-layout.ts';
 const checkTimeoutMs = 5_000;
 /** Workers that die before they are ready, in a row, before queued executions fail instead of waiting. */
 const maxFailedStarts = 3;
-/** The worker's native stack: deep QuickJS recursion must hit QuickJS's own limit long before this. */
-const workerStackSizeMb = 16;
+/**
+ * The worker's native stack: deep QuickJS recursion must hit QuickJS's own limit long before this. The parser
+ * is the hungriest: each level of `(` nesting takes about 1.5 KB of native stack for 64 bytes of QuickJS's,
+ * so 16 MiB held only 1.3 times the 512 KiB limit; 64 MiB holds 5 times it, 2.6 times the 1 MiB cap. Only
+ * the pages a script reaches are ever touched, and QuickJS's limit bounds those.
+ */
+const workerStackSizeMb = 64;
 
 type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
 type Job = {

@@ -27,11 +27,14 @@ export function wrapScript(script: string): string {
  * Evaluating this runs nothing of the script; undefined when it does not compile in this form.
  */
 export function compileScriptFunction(ctx: QuickJSContext, script: string): QuickJSHandle | undefined {
-  const source = `(() => ${wrapperPrefix}${expressionOf(script)}${wrapperSuffix})`;
-  const compiled = ctx.evalCode(source, scriptFileName, { type: 'global' });
+  const compiled = ctx.evalCode(functionSource(script), scriptFileName, { type: 'global' });
   if (!compiled.error) return compiled.value;
   compiled.error.dispose();
   return undefined;
+}
+
+function functionSource(script: string): string {
+  return `(() => ${wrapperPrefix}${expressionOf(script)}${wrapperSuffix})`;
 }
 
 export interface SyntaxFault {
@@ -59,14 +62,20 @@ export function evaluateScript(ctx: QuickJSContext, script: string): Evaluated {
   return { kind: 'value', value: program.value };
 }
 
-/** Compile only, never run: the wrapper first, then the program form; the program form's error is reported. */
+/**
+ * Compile only, never run, each form a run tries in the order it tries them (the function form nests one level
+ * deeper than the wrapper, which matters to a script at the parser's limit); the program form's error is
+ * reported.
+ */
 export function checkScript(ctx: QuickJSContext, script: string): SyntaxFault | null {
-  const wrapped = ctx.evalCode(wrapScript(script), scriptFileName, { type: 'global', compileOnly: true });
-  if (!wrapped.error) {
-    wrapped.value.dispose();
-    return null;
+  for (const source of [functionSource(script), wrapScript(script)]) {
+    const compiled = ctx.evalCode(source, scriptFileName, { type: 'global', compileOnly: true });
+    if (!compiled.error) {
+      compiled.value.dispose();
+      return null;
+    }
+    compiled.error.dispose();
   }
-  wrapped.error.dispose();
   return compileProgram(ctx, script);
 }
 

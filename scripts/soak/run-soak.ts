@@ -51,11 +51,21 @@ interface Expectation {
   prefix?: boolean;
 }
 
+/** What a class needs to call the management API: the created responders' ids by path, and the key. */
+interface Api {
+  ids: Map<string, string>;
+  auth: Record<string, string>;
+}
+
 interface LoadClass {
   name: string;
   weight: number;
   benign: boolean;
-  send(n: number): { method: string; path: string; body?: Buffer; expect: Expectation };
+  /** A path under `/api/` goes to the management API as is (with `headers`), any other to the namespace. */
+  send(
+    n: number,
+    api: Api,
+  ): { method: string; path: string; body?: Buffer; headers?: Record<string, string>; expect: Expectation };
 }
 
 const text = (value: string) => Buffer.from(value, 'utf8');
@@ -109,6 +119,17 @@ const failure = (status: number, body: string, prefix = false): Expectation => (
   body: text(body),
   prefix,
 });
+
+/**
+ * Issue 11: scripts nested deeper than QuickJS's parser can hold, which used to kill the sandbox worker. The
+ * save check refuses them, so they reach the sandbox through a dry run of a draft.
+ */
+const deepScripts = [
+  `${'('.repeat(10_609)}1${')'.repeat(10_609)}`,
+  `${'('.repeat(30_000)}1${')'.repeat(30_000)}`,
+  `${'`${'.repeat(12_000)}1${'}`'.repeat(12_000)}`,
+];
+const deepScriptAnswer = 'Script syntax error: stack overflow (line 1)';
 
 const loadClasses: LoadClass[] = [
   {
@@ -218,6 +239,50 @@ const loadClasses: LoadClass[] = [
       path: '/unsettled',
       expect: failure(500, 'Script never settled its promise.'),
     }),
+  },
+  {
+    name: 'deep-nesting',
+    weight: 1,
+    benign: false,
+    send: (n, api) => {
+      const script = deepScripts[n % deepScripts.length] as string;
+      const responder = {
+        name: 'soak deep',
+        location: { pathType: '=', path: '/deep' },
+        method: 'ANY',
+        settings: { statusCode: 200, script },
+      };
+      if (n % 2 === 0)
+        return {
+          method: 'POST',
+          path: '/api/responders',
+          headers: api.auth,
+          body: text(JSON.stringify(responder)),
+          expect: failure(
+            400,
+            JSON.stringify({
+              error: {
+                code: 'invalid_script',
+                message: `settings.script: syntax error: stack overflow (line 1)`,
+              },
+            }),
+          ),
+        };
+      // The dry run's answer starts with the public answer; its timing and memory figures follow.
+      const publicAnswer = JSON.stringify({
+        statusCode: 500,
+        headers: [['content-type', 'text/plain; charset=utf-8']],
+        bodyBase64: text(deepScriptAnswer).toString('base64'),
+        outcome: 'syntax',
+      });
+      return {
+        method: 'POST',
+        path: `/api/responders/${api.ids.get('/static')}/test`,
+        headers: api.auth,
+        body: text(JSON.stringify({ responder })),
+        expect: failure(200, `${publicAnswer.slice(0, -1)},`, true),
+      };
+    },
   },
 ];
 
@@ -402,8 +467,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       while (budgetLeft()) {
         const n = issued++;
         const loadClass = pick();
-        const { method, path, body, expect } = loadClass.send(n);
-        const answer = await client.send(method, `/${namespace}${path}`, body).catch((error: Error) => error);
+        const { method, path, body, headers, expect } = loadClass.send(n, { ids, auth });
+        const target = path.startsWith('/api/') ? path : `/${namespace}${path}`;
+        const answer = await client.send(method, target, body, headers).catch((error: Error) => error);
         record(loadClass.name, answer, expect, `${method} ${path}`);
       }
     };

@@ -334,6 +334,14 @@ const badCreates: BadInput[] = [
     code: 'invalid_script',
     names: 'settings.script: syntax error',
   },
+  {
+    // Issue 11: this nesting used to pass the check and take the sandbox worker down on every request.
+    what: 'a script nested deeper than the parser can hold',
+    request: { json: withSettings({ script: `${'('.repeat(10_606)}1${')'.repeat(10_606)}` }) },
+    status: 400,
+    code: 'invalid_script',
+    names: 'settings.script: syntax error: stack overflow (line 1)',
+  },
 ];
 
 describe('management API: bad input on create', () => {

@@ -16,7 +16,16 @@ describe('soak (reduced)', () => {
     expect(report.requests).toBeGreaterThan(300);
     expect(report.management.oneWinner).toBe(report.management.rounds);
     expect(Object.keys(report.classes)).toEqual(
-      expect.arrayContaining(['static', 'script-echo', 'timeout', 'stack', 'throws', 'invalid', 'unsettled']),
+      expect.arrayContaining([
+        'static',
+        'script-echo',
+        'timeout',
+        'stack',
+        'throws',
+        'invalid',
+        'unsettled',
+        'deep-nesting',
+      ]),
     );
   }, 60_000);
 });

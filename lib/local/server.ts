@@ -98,9 +98,9 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
     return;
   }
   const event = apiGatewayEventFromNode(request, body);
-  const route = options.routes.find(
-    ({ prefix }) => event.rawPath === prefix || event.rawPath.startsWith(`${prefix}/`),
-  );
+  // Chosen on the path as sent, before decoding: an escape (`/%61pi`, `/api%2F…`) never reaches a route.
+  const sentPath = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  const route = options.routes.find(({ prefix }) => sentPath === prefix || sentPath.startsWith(`${prefix}/`));
   const result = await (route?.handler ?? options.webhook)(event);
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;

@@ -9,7 +9,10 @@ const dynamodbLocalSuites = [
   'test/integration/management-*.test.ts',
 ];
 const javaFound = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
-if (!javaFound) {
+// Vitest evaluates this file more than once per run; the flag keeps the notice to one line.
+const noticed = globalThis as { dynamodbLocalSkipNoticed?: boolean };
+if (!javaFound && !noticed.dynamodbLocalSkipNoticed) {
+  noticed.dynamodbLocalSkipNoticed = true;
   console.warn('DynamoDB Local pass skipped: java not found (install Java 17 to run it; CI requires it)');
 }
 

@@ -32,8 +32,6 @@ export default defineConfig({
                 name: 'dynamodb-local',
                 include: dynamodbLocalSuites,
                 globalSetup: ['test/support/dynamodb-local.ts'],
-                // Java's start counts against the first file's hooks on a loaded machine.
-                hookTimeout: 90_000,
               },
             },
           ]

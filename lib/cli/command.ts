@@ -39,7 +39,7 @@ export async function runCommand(name: string, usage: string, main: () => Promis
   } catch (error) {
     const message =
       error instanceof Error && error.name === 'ResourceNotFoundException'
-        ? `table ${process.env.TABLE_NAME} not found (check TABLE_NAME, and AWS_REGION or DYNAMODB_ENDPOINT)`
+        ? `table ${process.env.TABLE_NAME} not found (check TABLE_NAME, AWS_REGION or DYNAMODB_ENDPOINT, and the credentials: DynamoDB Local keeps a database per access key and region unless started with -sharedDb)`
         : error instanceof Error
           ? error.message
           : String(error);

@@ -99,9 +99,9 @@ async function serve(request: IncomingMessage, response: ServerResponse, options
     return;
   }
   const event = apiGatewayEventFromNode(request, body);
-  const route = options.routes.find(
-    ({ prefix }) => event.rawPath === prefix || event.rawPath.startsWith(`${prefix}/`),
-  );
+  // Chosen on the path as sent, before decoding: an escape (`/%61pi`, `/api%2F…`) never reaches a route.
+  const sentPath = (request.url ?? '/').split('?', 1)[0] ?? '/';
+  const route = options.routes.find(({ prefix }) => sentPath === prefix || sentPath.startsWith(`${prefix}/`));
   writeResult(response, await (route?.handler ?? options.webhook)(event));
 }
 

@@ -5,13 +5,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { authenticate } from '../keys/authenticate.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
+import { responderIdShape } from '../responders/id.ts';
 import { ApiError, unauthorized } from './api-error.ts';
 import { errorResponse } from './responses.ts';
 import { type ManagementRoute, managementRoutes } from './routes.ts';
 import type { ManagementDeps, ManagementRequest, ManagementResponse } from './types.ts';
-
-/** Responder ids are UUIDv7; anything else in the `{id}` position cannot name a responder. */
-const idSegment = /^[A-Za-z0-9-]{1,64}$/;
 
 interface Match {
   route: ManagementRoute;
@@ -84,7 +82,7 @@ function matchPath(rawPath: string): Match[] {
       const segment = segments[index] ?? '';
       if (part === '{id}') {
         params.id = segment;
-        return idSegment.test(segment);
+        return responderIdShape.test(segment);
       }
       return part === segment;
     });

@@ -10,3 +10,10 @@ export function newResponderId(nowMs: number = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * What may name a responder where one is read from outside (a URL, a page token): ids are issued as UUIDv7,
+ * and anything beyond this shape names none. It also keeps every key built from it far below DynamoDB's
+ * 1 KB sort-key limit, so a crafted value is refused here rather than by the store.
+ */
+export const responderIdShape = /^[A-Za-z0-9-]{1,64}$/;

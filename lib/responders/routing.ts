@@ -50,21 +50,14 @@ export function buildRouteTable<T extends Routable>(responders: readonly T[]): R
 }
 
 /**
- * The request path as matching sees it: percent-decoded where valid, lower-cased, without trailing `/`
- * (the root stays `/`).
+ * The request path as matching sees it: lower-cased, without trailing `/` (the root stays `/`). It is not
+ * decoded here: API Gateway delivers `rawPath` decoded already (and so does the local server), and a second
+ * decoding would match `/a%2525b` as `/a%b`.
  */
 export function normalizeRequestPath(path: string): string {
-  let decoded = path;
-  if (path.includes('%')) {
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      // Malformed escapes are matched as written rather than rejected: a webhook caller gets a 404, not a 400.
-    }
-  }
-  let end = decoded.length;
-  while (end > 1 && decoded.charCodeAt(end - 1) === 0x2f) end--;
-  const trimmed = decoded.slice(0, end);
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end--;
+  const trimmed = path.slice(0, end);
   return (trimmed.startsWith('/') ? trimmed : `/${trimmed}`).toLowerCase();
 }
 

@@ -15,7 +15,7 @@ const server = useManagementServer({
 const keyStore = () =>
   new DynamoApiKeyStore({
     documents: server.app.runtime.stores.clients.documents,
-    tableName: 'webhook-responders',
+    tableName: server.tableName,
   });
 
 describe('management API: authentication', () => {

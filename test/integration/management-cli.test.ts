@@ -62,7 +62,7 @@ describe('npm run keys', { timeout: spawnTimeoutMs }, () => {
     const missing = await run('keys', ['create', 'team-x'], { TABLE_NAME: 'no-such-table' });
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(
-      'keys: table no-such-table not found (check TABLE_NAME, and AWS_REGION or DYNAMODB_ENDPOINT)',
+      'keys: table no-such-table not found (check TABLE_NAME, AWS_REGION or DYNAMODB_ENDPOINT, and the credentials: DynamoDB Local keeps a database per access key and region unless started with -sharedDb)',
     );
   });
 

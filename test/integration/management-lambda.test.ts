@@ -1,6 +1,6 @@
 // functions/management.ts as Lambda runs it: API Gateway payload 2.0 events in, results out, against dynalite.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../lib/keys/api-key.ts';
 import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
 import { useDynalite } from '../support/dynalite.ts';
@@ -65,6 +65,29 @@ describe('management Lambda handler (payload 2.0)', () => {
     expect(JSON.parse(refused.body ?? '')).toEqual({
       error: { code: 'unauthorized', message: expect.any(String) },
     });
+  });
+
+  it('refuses a crafted nextToken with a 400 naming it, and logs no error', async () => {
+    const token = Buffer.from(JSON.stringify({ pk: 'NS#team-l', sk: `DEF#${'a'.repeat(1100)}` })).toString(
+      'base64url',
+    );
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(chunk.toString());
+      return true;
+    });
+    const result = await handler(
+      apiGatewayEvent({
+        method: 'GET',
+        rawPath: '/api/responders',
+        rawQueryString: `nextToken=${token}`,
+        headers: authorized,
+      }),
+    ).finally(() => stdout.mockRestore());
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body ?? '').error.message).toContain('nextToken');
+    expect(written.join('')).toContain('"statusCode":400');
+    expect(written.join('')).not.toContain('"level":"ERROR"');
   });
 
   it('answers 204 with no body for a delete', async () => {

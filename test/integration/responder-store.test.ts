@@ -121,6 +121,21 @@ describe('DynamoDB responder store', () => {
     );
   });
 
+  it('rejects a crafted token the store itself would refuse (a sort key over 1 KB) before it queries', async () => {
+    const token = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const key of [
+      { pk: 'NS#store-k', sk: `DEF#${'a'.repeat(1100)}` },
+      { pk: 'NS#store-k', sk: 'DEF#' },
+      { pk: 'NS#store-k', sk: 'DEF#a/b' },
+      { pk: 'NS#store-k', sk: 1 },
+      ['NS#store-k', 'DEF#a'],
+    ]) {
+      await expect(db.stores.responders.list('store-k', { nextToken: token(key) })).rejects.toBeInstanceOf(
+        InvalidPageTokenError,
+      );
+    }
+  });
+
   it('stores a 1 MiB body and a 64 KiB script beyond the 400 KB item limit, and updates them', async () => {
     const body = 'é'.repeat(staticBodyMaxBytes / 2);
     const script = `/*${'x'.repeat(64 * 1024 - 10)}*/ 1`;

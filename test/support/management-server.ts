@@ -1,11 +1,15 @@
 // The real local server (npm start's startLocal: embedded dynalite, sandbox, /api mounted) in this process on
-// a free port, with helpers to call the management API over HTTP.
+// a free port, with helpers to call the management API over HTTP. In the dynamodb-local project it serves a
+// table of its own in the run's DynamoDB Local instead (DYNAMODB_ENDPOINT, as `npm start` allows).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalApp, startLocal } from '../../lib/local/start.ts';
+import { dynamodbLocalEndpoint } from './dynalite.ts';
 
 export interface ManagementServer {
   app: LocalApp;
   base: string;
+  tableName: string;
   /** What the start printed (keys, examples). */
   printed: string[];
 }
@@ -29,8 +33,11 @@ export interface ApiAnswer {
 export function useManagementServer(env: Record<string, string> = {}): ManagementServer {
   const server = { printed: [] } as unknown as ManagementServer;
   beforeAll(async () => {
+    const endpoint = dynamodbLocalEndpoint();
+    server.tableName = endpoint === undefined ? 'webhook-responders' : `test-${randomUUID()}`;
+    const store = endpoint === undefined ? {} : { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: server.tableName };
     server.app = await startLocal({
-      env: { PORT: '0', HOST: '127.0.0.1', ...env },
+      env: { PORT: '0', HOST: '127.0.0.1', ...store, ...env },
       print: (line) => server.printed.push(line),
     });
     server.base = server.app.url;

@@ -26,7 +26,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { listPageSizeDefault, listPageSizeMax } from '../../limits.ts';
-import { newResponderId } from '../../responders/id.ts';
+import { newResponderId, responderIdShape } from '../../responders/id.ts';
 import type { Responder, ResponderInput, ResponderUpdate } from '../../responders/schema.ts';
 import { InvalidPageTokenError, ResponderConflictError, ResponderNotFoundError } from '../errors.ts';
 import { definitionsRange, namespacePk, responderSk, responderSkPrefix } from '../keys.ts';
@@ -329,21 +329,28 @@ function encodePageToken(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
+/**
+ * A token is the last key of a page this API listed, so it must be one of the caller's definition keys; the
+ * key is checked whole before the Query, since a crafted one (a sort key over 1 KB, say) would otherwise make
+ * the store refuse the Query and the caller's bad input look like an outage.
+ */
 function decodePageToken(token: string, namespace: string): Record<string, string> {
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (
-      key !== null &&
-      typeof key === 'object' &&
-      (key as Record<string, unknown>).pk === namespacePk(namespace) &&
-      typeof (key as Record<string, unknown>).sk === 'string' &&
-      ((key as Record<string, string>).sk ?? '').startsWith(responderSkPrefix) &&
-      Object.keys(key).length === 2
-    ) {
-      return key as Record<string, string>;
-    }
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // Falls through to the error below.
+    throw new InvalidPageTokenError();
   }
-  throw new InvalidPageTokenError();
+  if (key === null || typeof key !== 'object' || Object.keys(key).length !== 2)
+    throw new InvalidPageTokenError();
+  const { pk, sk } = key as Record<string, unknown>;
+  if (
+    pk !== namespacePk(namespace) ||
+    typeof sk !== 'string' ||
+    !sk.startsWith(responderSkPrefix) ||
+    !responderIdShape.test(sk.slice(responderSkPrefix.length))
+  ) {
+    throw new InvalidPageTokenError();
+  }
+  return { pk, sk };
 }

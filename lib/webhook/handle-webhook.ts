@@ -14,6 +14,7 @@ import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import { scriptContext } from '../sandbox/context.ts';
 import type { ScriptExecution, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
@@ -90,7 +91,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       }
     }
     const keep = responder.settings.requestsToTrack;
-    if (keep > 0) {
+    if (keep > 0 && answer.execution?.skipRequest !== true) {
       try {
         await deps.history.record(responder.id, keep, trackedRequest(request, answer));
       } catch (error) {
@@ -128,15 +129,7 @@ export async function answerWith(
   const defaults = { statusCode: settings.statusCode, headers: [...settings.headers], body: body.slice() };
   const execution = await sandbox.run({
     script: settings.script,
-    context: {
-      method: request.method,
-      path: request.path,
-      rawQuery: request.rawQuery,
-      query: request.query,
-      headers: request.headers,
-      body: request.body,
-      clientAddress: request.clientAddress,
-    },
+    context: scriptContext(request),
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
   });

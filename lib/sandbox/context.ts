@@ -10,18 +10,24 @@ export interface ContextSource extends Omit<ScriptContext, 'rawQuery' | 'clientA
 }
 
 export function scriptContext(request: ContextSource): ScriptContext {
-  return { ...contextFields(request), body: request.body };
+  const context = contextFields(request) as ScriptContext;
+  context.body = request.body;
+  return context;
 }
 
-/** The context without its body, in Secutils' key order whatever order the caller built it in. */
-export function contextFields(context: Omit<ContextSource, 'body'>): Omit<ScriptContext, 'body'> {
-  const { clientAddress, method, headers, path, rawQuery, query } = context;
-  return {
-    ...(clientAddress === undefined || clientAddress === null ? {} : { clientAddress }),
-    method,
-    headers,
-    path,
-    ...(rawQuery === undefined || rawQuery === '' ? {} : { rawQuery }),
-    query,
-  };
+/**
+ * The context without its body, in Secutils' key order whatever order the caller built it in. Assigned one by
+ * one: object spreads here cost microseconds a request.
+ */
+export function contextFields(source: Omit<ContextSource, 'body'>): Omit<ScriptContext, 'body'> {
+  const fields = {} as Omit<ScriptContext, 'body'>;
+  if (source.clientAddress !== undefined && source.clientAddress !== null) {
+    fields.clientAddress = source.clientAddress;
+  }
+  fields.method = source.method;
+  fields.headers = source.headers;
+  fields.path = source.path;
+  if (source.rawQuery !== undefined && source.rawQuery !== '') fields.rawQuery = source.rawQuery;
+  fields.query = source.query;
+  return fields;
 }

@@ -352,11 +352,10 @@ export class Engine {
       body,
     });
     if (checked.outcome !== 'ok') return checked;
-    return {
-      ...checked,
-      ...(meta.k ? { skipRequest: true } : {}),
-      ...(meta.t === false ? { trackResponse: false } : {}),
-    };
+    const outcome: Outcome = checked;
+    if (meta.k) outcome.skipRequest = true;
+    if (meta.t === false) outcome.trackResponse = false;
+    return outcome;
   }
 
   private consumeFault(

@@ -14,6 +14,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { defaultScriptLimits } from '../limits.ts';
+import { contextFields } from './context.ts';
 import { emptyScriptContext } from './empty-context.ts';
 import { chunkOfGlobal, guestChunks, guestCore, guestFaults, lazyGlobals } from './guest-prelude.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
@@ -115,6 +116,10 @@ interface ResultMeta {
   s: number | string | null;
   h: string[] | null;
   b: 'none' | 'raw' | 'text' | 'bytes';
+  /** skipRequest: true */
+  k?: true;
+  /** trackResponse: false */
+  t?: false;
 }
 
 interface CompiledScript {
@@ -285,8 +290,9 @@ export class Engine {
 
   private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
     const { ctx, guest } = prepared;
-    const { body, ...rest } = request.context ?? emptyScriptContext;
-    const json = ctx.newString(JSON.stringify([...seedWords(), rest]));
+    const context = request.context ?? emptyScriptContext;
+    const body = context.body;
+    const json = ctx.newString(JSON.stringify([...seedWords(), contextFields(context)]));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     try {
       if (compiled)
@@ -356,11 +362,16 @@ export class Engine {
     else if (meta.b === 'bytes') {
       body = part(2).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
     }
-    return checkResult({
+    const checked = checkResult({
       statusCode: meta.s === null ? undefined : Number(meta.s),
       headers: meta.h === null ? undefined : pairsOf(meta.h),
       body,
     });
+    if (checked.outcome !== 'ok') return checked;
+    const outcome: Outcome = checked;
+    if (meta.k) outcome.skipRequest = true;
+    if (meta.t === false) outcome.trackResponse = false;
+    return outcome;
   }
 
   private consumeFault(
@@ -629,6 +640,8 @@ function hostCall(
         return buffer(hmac(text(0) as HashAlgorithm, bytes(1), bytes(2)));
       case 'digest':
         return buffer(digest(text(0) as HashAlgorithm, bytes(1)));
+      case 'byteLength':
+        return ctx.newNumber(Buffer.byteLength(json(0)));
       case 'uuid':
         return ctx.newString(uuid());
       case 'random':

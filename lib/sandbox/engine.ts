@@ -1,7 +1,7 @@
 // One QuickJS execution at a time, inside a sandbox worker: every execution starts from a fresh runtime and
 // context (one made per module, then written back from a snapshot of the module's memory after each
 // execution: see heap-snapshot.ts), the compiled WebAssembly reused, memory capped in bytes by the
-// WebAssembly memory itself.
+// WebAssembly memory itself at the limit's size class (one module per class: `scriptMemoryClassesBytes`).
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import {
   type CustomizeVariantOptions,

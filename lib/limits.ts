@@ -104,6 +104,11 @@ export const responderNameMaxChars = 100;
 export const requestsToTrackMax = 100;
 
 export const historyBodyMaxBytes = 64 * 1024;
+/**
+ * The answer's headers a tracked request keeps (SPEC §9), in bytes of names and values: with both bodies at
+ * their cap and the console at its own, the entry stays well inside DynamoDB's 400 KB item.
+ */
+export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
 
 /**

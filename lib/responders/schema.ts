@@ -211,6 +211,19 @@ export const consoleLineSchema = z.object({
   message: z.string(),
 });
 
+/** The answer sent to a tracked request (SPEC §9), beside its `statusCode`. */
+export const trackedResponseSchema = z.object({
+  headers: z.array(z.tuple([z.string(), z.string()])),
+  bodyBase64: z.string().describe('base64 of the answer body, capped at 64 KiB'),
+  bodyTruncated: z.boolean(),
+  headersTruncated: z
+    .boolean()
+    .optional()
+    .describe('true when the headers passed 64 KiB and the rest were dropped'),
+});
+
+export type TrackedResponse = z.infer<typeof trackedResponseSchema>;
+
 /** One request kept in a responder's history (SPEC §4). */
 export const trackedRequestSchema = z.object({
   id: z.string(),
@@ -230,6 +243,14 @@ export const trackedRequestSchema = z.object({
   durationMs: z.number(),
   memoryBytes: z.int(),
   console: z.array(consoleLineSchema),
+  seed: z
+    .string()
+    .optional()
+    .describe('base64 of the 32-byte seed of the execution (SPEC §9); absent in entries older than §9'),
+  startedAtMs: z.int().optional().describe('the start time the execution read, unix milliseconds'),
+  response: trackedResponseSchema
+    .optional()
+    .describe('the answer sent; absent when the script answered trackResponse: false'),
 });
 
 export type TrackedRequest = z.infer<typeof trackedRequestSchema>;

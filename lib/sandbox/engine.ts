@@ -29,9 +29,7 @@ import {
   GuestError,
   type HashAlgorithm,
   hmac,
-  random,
-  seedWords,
-  uuid,
+  SeededRandom,
 } from './host-ops.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { checkResult } from './result-check.ts';
@@ -109,7 +107,15 @@ interface Prepared {
   runtime: QuickJSRuntime;
   ctx: QuickJSContext;
   guest: Guest;
-  state: { deadline: number; interrupted: boolean; console: ConsoleCapture };
+  state: ExecutionState;
+}
+
+/** What the host ops of one execution read and write. */
+interface ExecutionState {
+  deadline: number;
+  interrupted: boolean;
+  console: ConsoleCapture;
+  random: SeededRandom;
 }
 
 /** What an execution came to, before the worker adds console, duration and memory. */
@@ -157,6 +163,7 @@ export class Engine {
       state.deadline = Date.now() + limits.deadlineMs;
       state.interrupted = false;
       state.console = new ConsoleCapture();
+      state.random = new SeededRandom(request.seed ?? noSeed);
       prepared.runtime.setMaxStackSize(limits.stackBytes);
       // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
       // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
@@ -299,7 +306,7 @@ export class Engine {
     const { ctx, guest } = prepared;
     const context = request.context ?? emptyScriptContext;
     const body = context.body;
-    const json = ctx.newString(JSON.stringify([...seedWords(), contextFields(context)]));
+    const json = ctx.newString(JSON.stringify([request.nowMs ?? 0, contextFields(context)]));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     try {
       if (compiled)
@@ -458,17 +465,21 @@ export class Engine {
     // compile of a run (each right after a restore) parse under the same limit.
     runtime.setMaxStackSize(defaultScriptLimits.stackBytes);
     const ctx = runtime.newContext();
-    const state = { deadline: Number.POSITIVE_INFINITY, interrupted: false, console: new ConsoleCapture() };
+    const state: ExecutionState = {
+      deadline: Number.POSITIVE_INFINITY,
+      interrupted: false,
+      console: new ConsoleCapture(),
+      random: new SeededRandom(noSeed),
+    };
     runtime.setInterruptHandler(() => {
       if (Date.now() <= state.deadline) return false;
       state.interrupted = true;
       return true;
     });
-    const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state.console, opHandle, args));
+    const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state, opHandle, args));
     const preludeFn = ctx.unwrapResult(ctx.evalCode(guestCore, 'prelude.js', { type: 'global' }));
-    const seedHandles = seedWords().map((word) => ctx.newNumber(word));
-    const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host, ...seedHandles));
-    for (const handle of [preludeFn, host, ...seedHandles]) handle.dispose();
+    const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host));
+    for (const handle of [preludeFn, host]) handle.dispose();
     const entry = (index: number) => ctx.getProp(entries, index);
     const guest: Guest = {
       runScript: entry(0),
@@ -579,6 +590,9 @@ export class Engine {
   }
 }
 
+/** A syntax check runs nothing; a run always brings its seed (the sandbox draws one). */
+const noSeed = new Uint8Array(32);
+
 const timeoutFault: Fault = { outcome: 'timeout' };
 const memoryFault: Fault = { outcome: 'memory' };
 const stackFault: Fault = { outcome: 'stack' };
@@ -604,7 +618,7 @@ function guestText(ctx: QuickJSContext, text: string): QuickJSHandle {
 
 function hostCall(
   ctx: QuickJSContext,
-  console: ConsoleCapture,
+  { console, random }: ExecutionState,
   opHandle: QuickJSHandle,
   args: QuickJSHandle[],
 ) {
@@ -651,9 +665,9 @@ function hostCall(
       case 'byteLength':
         return ctx.newNumber(Buffer.byteLength(json(0)));
       case 'uuid':
-        return ctx.newString(uuid());
+        return ctx.newString(random.uuid());
       case 'random':
-        return buffer(random(ctx.getNumber(arg(0))));
+        return buffer(random.bytes(ctx.getNumber(arg(0))));
       default:
         throw new GuestError('TypeError', 'unknown host operation');
     }

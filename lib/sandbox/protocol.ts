@@ -7,6 +7,9 @@ export interface WorkerRequest {
   script: string;
   context?: ScriptContext;
   limits: ScriptLimits;
+  /** The execution's seed and start time (SPEC §9), for a run. */
+  seed?: Uint8Array;
+  nowMs?: number;
 }
 
 /** One execution as the worker saw it: the script's own result (not yet merged over the defaults). */

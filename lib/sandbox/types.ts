@@ -54,6 +54,10 @@ export interface ScriptRun {
   context: ScriptContext;
   defaults: ResponseDefaults;
   limits?: Partial<ScriptLimits>;
+  /** 32 bytes keying Math.random, crypto.getRandomValues and crypto.randomUUID (SPEC §9); default from the CSPRNG. */
+  seed?: Uint8Array;
+  /** What Date.now() and new Date() read for the whole execution; default the time of the call. */
+  nowMs?: number;
 }
 
 /** Why a sandbox had to be rebuilt (reported as the `reason` property of the SandboxRecycled metric). */
@@ -71,6 +75,9 @@ export interface ScriptExecution {
   durationMs: number;
   /** Sandbox memory in use at the end of the execution. */
   memoryBytes: number;
+  /** The seed and start time it ran with: the same script, request, seed and start time give the same answer. */
+  seed: Uint8Array;
+  startedAtMs: number;
   /** Set when this execution left the sandbox in a state that made the host rebuild it. */
   recycled?: RecycleReason;
   /** The script answered `skipRequest: true`: this request stays out of the history. */

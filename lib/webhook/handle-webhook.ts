@@ -4,7 +4,12 @@
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { encodedResultBytes } from '../http/api-gateway-result.ts';
-import { historyBodyMaxBytes, lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
+import {
+  historyBodyMaxBytes,
+  historyResponseHeadersMaxBytes,
+  lambdaResponseMaxBytes,
+  namespaceMaxChars,
+} from '../limits.ts';
 import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
@@ -15,9 +20,10 @@ import {
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
-import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import type { Responder, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import { scriptContext } from '../sandbox/context.ts';
+import { newSeed } from '../sandbox/host-ops.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -167,11 +173,21 @@ async function answerUnlessBroken(
   }
 }
 
-/** The answer of a responder to a request, without tracking or metrics (the management API's dry run uses it too). */
+/** An execution's seed and start time, given to reproduce one (replay, saved tests: SPEC §9). */
+export interface ExecutionInputs {
+  seed: Uint8Array;
+  nowMs: number;
+}
+
+/**
+ * The answer of a responder to a request, without tracking or metrics (the management API's dry run, replay
+ * and saved tests use it too).
+ */
 export async function answerWith(
   responder: Pick<Responder, 'settings'>,
   request: WebhookRequest,
   sandbox: ScriptRunner,
+  inputs?: ExecutionInputs,
 ): Promise<Answer> {
   const { settings } = responder;
   const body = encodedBody(settings);
@@ -185,6 +201,7 @@ export async function answerWith(
     context: scriptContext(request),
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
+    ...inputs,
   });
   const execution = ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran;
   return {
@@ -236,5 +253,29 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     durationMs: answer.execution?.durationMs ?? 0,
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],
+    // Without a script there is no execution, but a draft replayed over this request may have one (SPEC §9).
+    seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
+    startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
+    ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),
+  };
+}
+
+/** The answer as a tracked request keeps it: the body's first 64 KiB, headers up to their own cap. */
+export function trackedResponse(response: WebhookResponse): TrackedResponse {
+  const { body } = response;
+  const bodyTruncated = body.byteLength > historyBodyMaxBytes;
+  const kept = bodyTruncated ? body.subarray(0, historyBodyMaxBytes) : body;
+  const headers: Array<[string, string]> = [];
+  let headerBytes = 0;
+  for (const [name, value] of response.headers) {
+    headerBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    if (headerBytes > historyResponseHeadersMaxBytes) break;
+    headers.push([name, value]);
+  }
+  return {
+    headers,
+    bodyBase64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+    bodyTruncated,
+    ...(headers.length < response.headers.length ? { headersTruncated: true } : {}),
   };
 }

@@ -122,6 +122,8 @@ describe('metrics record', () => {
         durationMs: 5100,
         memoryBytes: 0,
         recycled: 'hard-stop',
+        seed: new Uint8Array(32),
+        startedAtMs: 0,
       }),
     };
     const [record] = await emfRecordsOf(() =>

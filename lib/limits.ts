@@ -111,6 +111,16 @@ export const historyBodyMaxBytes = 64 * 1024;
 export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
 
+/** Tracked requests one replay runs at most (SPEC §9). */
+export const replayRequestsMax = 100;
+/**
+ * What one management call (a replay, a run of saved tests) may spend running scripts, one at a time: the
+ * management function's timeout (cdk/function-sizing.ts: the deadline cap, the hard-stop grace and 3 s for the
+ * store) less the store's share. An execution starts only if it would end inside this even at its deadline;
+ * the rest are reported as not run. So the function always answers before its own timeout.
+ */
+export const managementRunBudgetMs = deploymentCaps.deadlineMs + hardStopGraceMs;
+
 /**
  * On stop, the local server lets requests already being served finish for this long (a script at the default
  * 5 s deadline does); after it the remaining connections are cut.

@@ -53,7 +53,7 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   return json(200, result);
 }
 
-function testResult(response: WebhookResponse, execution: ScriptExecution | undefined): TestResult {
+export function testResult(response: WebhookResponse, execution: ScriptExecution | undefined): TestResult {
   return {
     statusCode: response.statusCode,
     headers: response.headers,
@@ -71,7 +71,7 @@ function jsonStringBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text));
 }
 
-function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {
+export function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {
   return {
     requestId: context.request.requestId,
     receivedAtMs: Date.now(),

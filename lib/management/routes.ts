@@ -5,6 +5,8 @@ import { responderCreateSchema, responderSchema } from '../responders/schema.ts'
 import { testResponder } from './dry-run.ts';
 import { clearHistory, listHistory } from './history-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { replayResponder } from './replay.ts';
+import { replayBodySchema, replayResultSchema } from './replay-schemas.ts';
 import {
   createResponder,
   deleteResponder,
@@ -141,6 +143,25 @@ export const managementRoutes: readonly ManagementRoute[] = [
       400: { description: 'a field breaks a rule' },
     },
     handle: testResponder,
+  },
+  {
+    method: 'POST',
+    path: `${responder}/replay`,
+    operationId: 'replayResponder',
+    summary:
+      'Replay tracked requests with their recorded seed and start time against the responder (or a draft) and diff the answers; stores nothing, emits no metric',
+    authenticated: true,
+    body: { schema: replayBodySchema, required: false },
+    responses: {
+      200: {
+        description:
+          'per request: same, recorded, replayed and the diff; requests that could not run within the time or answer size budget are listed in notRun',
+        schema: replayResultSchema,
+      },
+      400: { description: 'a field breaks a rule (more than 100 requests, a bad draft)' },
+      404: { description: 'a request id is not in the history' },
+    },
+    handle: replayResponder,
   },
   {
     method: 'GET',

@@ -1,8 +1,10 @@
-// `npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...`
+// `npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] [--seed BASE64]
+// [--now-ms N] SCRIPT_FILE...`
 // (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
+import { seedBytes } from '../lib/sandbox/host-ops.ts';
 import {
   createSandbox,
   type ScriptContext,
@@ -13,8 +15,10 @@ import { memoryMinBytes } from '../lib/sandbox/limits.ts';
 import { contextOf, describeIssues, tryRequestSchema } from './try/request.ts';
 
 const usage =
-  'usage: npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...';
+  'usage: npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] [--seed BASE64] [--now-ms N] SCRIPT_FILE...';
 const repeatMax = 100_000;
+/** The last millisecond a JavaScript Date can hold. */
+const dateMaxMs = 8.64e15;
 
 class UsageError extends Error {}
 
@@ -23,6 +27,22 @@ interface Options {
   context: ScriptContext;
   limits: ScriptLimits;
   repeat: number;
+  /** SPEC §9: fixed to reproduce an execution; else fresh for every run. */
+  seed?: Uint8Array;
+  nowMs?: number;
+}
+
+function seedOption(value: string | undefined): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(value) ||
+    bytes.toString('base64') !== value ||
+    bytes.length !== seedBytes
+  ) {
+    throw new UsageError(`--seed must be ${seedBytes} bytes in base64 (44 characters), got "${value}"`);
+  }
+  return new Uint8Array(bytes);
 }
 
 function integerOption(
@@ -65,6 +85,8 @@ function parseOptions(args: string[]): Options {
         'deadline-ms': { type: 'string' },
         'memory-bytes': { type: 'string' },
         repeat: { type: 'string' },
+        seed: { type: 'string' },
+        'now-ms': { type: 'string' },
       },
     });
   } catch (error) {
@@ -86,9 +108,14 @@ function parseOptions(args: string[]): Options {
       throw new UsageError(`request file ${values.request}: ${describeIssues(request.error)}`);
     context = contextOf(request.data);
   }
+  const seed = seedOption(values.seed);
+  const nowMs =
+    values['now-ms'] === undefined ? undefined : integerOption('now-ms', values['now-ms'], 0, 0, dateMaxMs);
   return {
     files: positionals,
     context,
+    ...(seed ? { seed } : {}),
+    ...(nowMs !== undefined ? { nowMs } : {}),
     repeat: integerOption('repeat', values.repeat, 1, 1, repeatMax),
     limits: {
       deadlineMs: integerOption(
@@ -154,6 +181,8 @@ async function main(args: string[]): Promise<number> {
         context: options.context,
         defaults: { statusCode: 200, headers: [], body: new Uint8Array() },
         limits: options.limits,
+        ...(options.seed ? { seed: options.seed } : {}),
+        ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
       };
       const durations: number[] = [];
       let execution = await sandbox.run(run);

@@ -111,6 +111,8 @@ export const historyBodyMaxBytes = 64 * 1024;
 export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
 
+/** Saved tests a responder carries at most (SPEC §9). */
+export const savedTestsMax = 20;
 /** Tracked requests one replay runs at most (SPEC §9). */
 export const replayRequestsMax = 100;
 /**

@@ -88,8 +88,8 @@ export function fromTracked(context: RouteContext, tracked: TrackedRequest): Web
 }
 
 /** Unset fields default to a request to the responder's own location, so `{}` is a useful first try. */
-function fromTestRequest(
-  context: RouteContext,
+export function fromTestRequest(
+  context: Pick<RouteContext, 'namespace'> & { request: Pick<RouteContext['request'], 'requestId'> },
   given: TestRequest | undefined,
   responder: Pick<Responder, 'method' | 'location'>,
 ): WebhookRequest {

@@ -77,3 +77,18 @@ export const replayResultSchema = z.object({
 
 export type ReplayDiff = z.infer<typeof replayDiffSchema>;
 export type ReplayResult = z.infer<typeof replayResultSchema>;
+
+export const savedTestsRunSchema = z.object({
+  items: z.array(
+    z.object({
+      name: z.string(),
+      passed: z.boolean(),
+      failures: z.array(z.object({ field: z.string(), expected: z.unknown(), actual: z.unknown() })),
+      answer: testResultSchema
+        .omit({ memoryBytes: true })
+        .optional()
+        .describe('absent for a test not run (time budget)'),
+    }),
+  ),
+  summary: z.object({ total: z.int(), passed: z.int(), failed: z.int() }),
+});

@@ -6,7 +6,7 @@ import { testResponder } from './dry-run.ts';
 import { clearHistory, listHistory } from './history-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { replayResponder } from './replay.ts';
-import { replayBodySchema, replayResultSchema } from './replay-schemas.ts';
+import { replayBodySchema, replayResultSchema, savedTestsRunSchema } from './replay-schemas.ts';
 import {
   createResponder,
   deleteResponder,
@@ -16,6 +16,7 @@ import {
 } from './responder-routes.ts';
 import { json } from './responses.ts';
 import type { RouteContext } from './route-context.ts';
+import { runTestsRoute } from './saved-tests.ts';
 import {
   historySchema,
   listQuerySchema,
@@ -72,6 +73,9 @@ export const managementRoutes: readonly ManagementRoute[] = [
       201: { description: 'created', schema: responderSchema },
       400: { description: 'a field breaks a rule, or the script does not compile' },
       409: { description: 'another responder has the same location and method' },
+      422: {
+        description: 'tests_failed: a saved test failed against the new definition; nothing was written',
+      },
     },
     handle: createResponder,
   },
@@ -95,6 +99,9 @@ export const managementRoutes: readonly ManagementRoute[] = [
       200: { description: 'replaced (version + 1)', schema: responderSchema },
       400: { description: 'a field breaks a rule, or the script does not compile' },
       409: { description: 'a stale version (nothing changed), or the new location and method are taken' },
+      422: {
+        description: 'tests_failed: a saved test failed against the new definition; nothing was written',
+      },
     },
     handle: replaceResponder,
   },
@@ -162,6 +169,22 @@ export const managementRoutes: readonly ManagementRoute[] = [
       404: { description: 'a request id is not in the history' },
     },
     handle: replayResponder,
+  },
+  {
+    method: 'POST',
+    path: `${responder}/tests/run`,
+    operationId: 'runSavedTests',
+    summary: "Run the responder's saved tests (or a draft's, given as the body); writes nothing",
+    authenticated: true,
+    body: { schema: responderCreateSchema, required: false },
+    responses: {
+      200: {
+        description: 'each test passed or failed, with its failures and the answer',
+        schema: savedTestsRunSchema,
+      },
+      400: { description: 'the draft breaks a rule' },
+    },
+    handle: runTestsRoute,
   },
   {
     method: 'GET',

@@ -16,10 +16,11 @@ import {
   responderHeadersMax,
   responderNameMaxChars,
   responderPathMaxChars,
+  savedTestsMax,
   scriptMaxBytes,
   staticBodyMaxBytes,
 } from '../limits.ts';
-import { answerOutcomes } from '../metrics/names.ts';
+import { answerOutcomes, scriptOutcomes } from '../metrics/names.ts';
 import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 
@@ -172,6 +173,103 @@ export const responderSettingsSchema = z.strictObject(
   { error: typeError('settings', 'an object') },
 );
 
+/** A webhook request as a dry run or a saved test gives it (SPEC §5, §9): every field optional. */
+export const testRequestSchema = z
+  .strictObject({
+    method: z
+      .string({ error: 'request.method: must be a string' })
+      .regex(/^[A-Za-z]{1,20}$/, 'request.method: must be an HTTP method such as GET or POST')
+      .optional()
+      .describe("default: the responder's method (GET for ANY)"),
+    path: z
+      .string({ error: 'request.path: must be a string' })
+      .startsWith('/', 'request.path: must start with /')
+      .max(2048, 'request.path: must be at most 2048 characters')
+      .optional()
+      .describe("below the namespace; default: the responder's location path"),
+    rawQuery: z
+      .string({ error: 'request.rawQuery: must be a string' })
+      .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
+      .default(''),
+    headers: z
+      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
+      .default({}),
+    bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
+    clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
+  })
+  .describe('The webhook request to answer, as a caller would send it');
+
+const seedBase64Pattern = /^[A-Za-z0-9+/]{43}=$/;
+
+/** A saved test (SPEC §9): a request, a seed and a time, and what the answer must be. */
+export const savedTestSchema = z.strictObject(
+  {
+    name: z
+      .string({ error: typeError('tests.name', 'a string') })
+      .min(1, 'tests.name: must not be empty')
+      .max(responderNameMaxChars, `tests.name: must be at most ${responderNameMaxChars} characters`),
+    request: testRequestSchema
+      .optional()
+      .describe("as for the dry run; default: a request to the responder's location"),
+    seedBase64: z
+      .string({ error: typeError('tests.seedBase64', 'a string') })
+      .regex(seedBase64Pattern, 'tests.seedBase64: must be 32 bytes in base64 (44 characters)')
+      .optional()
+      .describe("the execution's seed; default 32 zero bytes"),
+    nowMs: z
+      .int('tests.nowMs: must be an integer')
+      .min(0, 'tests.nowMs: must be at least 0')
+      .max(8.64e15, 'tests.nowMs: must be at most 8.64e15')
+      .optional()
+      .describe('what Date.now() reads; default 0'),
+    expect: z
+      .strictObject(
+        {
+          statusCode: z.int('tests.expect.statusCode: must be an integer').optional(),
+          headers: z
+            .array(z.tuple([z.string(), z.string()]), {
+              error: 'tests.expect.headers: must be a list of [name, value] pairs',
+            })
+            .optional()
+            .describe('each must be present (name case-insensitive, value exact)'),
+          body: z
+            .string({ error: typeError('tests.expect.body', 'a string') })
+            .optional()
+            .describe('exact text'),
+          bodyContains: z.string({ error: typeError('tests.expect.bodyContains', 'a string') }).optional(),
+          json: z.unknown().optional().describe('a value the body must parse to (deep equal)'),
+          outcome: z
+            .enum(scriptOutcomes, {
+              error: typeError('tests.expect.outcome', `one of ${scriptOutcomes.join(', ')}`),
+            })
+            .optional(),
+        },
+        { error: typeError('tests.expect', 'an object') },
+      )
+      .refine((expectations) => Object.keys(expectations).length > 0, {
+        message: 'tests.expect: must hold at least one expectation',
+      }),
+  },
+  { error: typeError('tests', 'a list of objects {name, request, seedBase64, nowMs, expect}') },
+);
+
+export const savedTestsSchema = z
+  .array(savedTestSchema, { error: typeError('tests', 'a list of tests') })
+  .max(savedTestsMax, `tests: at most ${savedTestsMax} tests`)
+  .superRefine((tests, context) => {
+    const seen = new Set<string>();
+    tests.forEach((test, index) => {
+      if (seen.has(test.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `tests.name: "${test.name}" is used twice`,
+        });
+      }
+      seen.add(test.name);
+    });
+  });
+
 /** What a client sends to create a responder (and, with `version`, to replace one). */
 export const responderCreateSchema = z.strictObject({
   name: z
@@ -182,6 +280,7 @@ export const responderCreateSchema = z.strictObject({
   method: z.enum(httpMethods, { error: typeError('method', `one of ${httpMethods.join(', ')}`) }),
   enabled: z.boolean({ error: typeError('enabled', 'true or false') }).default(true),
   settings: responderSettingsSchema,
+  tests: savedTestsSchema.optional().describe('run against every create and update (SPEC §9)'),
 });
 
 /** PUT replaces the whole definition and must carry the version it read (optimistic concurrency). */
@@ -203,6 +302,7 @@ export type ResponderFallback = z.infer<typeof responderFallbackSchema>;
 export type ResponderInput = z.infer<typeof responderCreateSchema>;
 /** What a client may send (defaults not yet applied). */
 export type ResponderInputJson = z.input<typeof responderCreateSchema>;
+export type SavedTest = z.infer<typeof savedTestSchema>;
 export type ResponderUpdate = z.infer<typeof responderUpdateSchema>;
 export type Responder = z.infer<typeof responderSchema>;
 

@@ -16,6 +16,7 @@ const specRoutes = [
   'POST /api/responders/{id}/test',
   // SPEC §9
   'POST /api/responders/{id}/replay',
+  'POST /api/responders/{id}/tests/run',
   'GET /api/openapi.json',
 ];
 
@@ -83,7 +84,7 @@ describe('OpenAPI document', () => {
     expect(put.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/ResponderReplace',
     });
-    expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415']);
+    expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '422']);
     expect(put.responses['409'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Error',
     });

@@ -13,7 +13,7 @@ import { warmUpSandbox } from '../webhook/warm-up.ts';
 import { demoCurlExamples, demoNamespace, demoResponders } from './demo.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynalite.ts';
 import { localApiKeyLines, localApiKeysFromEnv, registerLocalApiKeys } from './management-keys.ts';
-import { importResponders, readRespondersFile } from './responders-file.ts';
+import { checkSavedTests, importResponders, readRespondersFile } from './responders-file.ts';
 import { type LocalRoute, startLocalServer } from './server.ts';
 
 export interface StartLocalOptions {
@@ -72,6 +72,8 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     });
     cleanups.push(async () => runtime.stores.clients.client.destroy());
 
+    // A failing saved test stops the start before anything of the file is written.
+    if (env.RESPONDERS_FILE) await checkSavedTests(env.RESPONDERS_FILE, imported, sandbox);
     await importResponders(runtime.stores.responders, {
       namespace: demoNamespace,
       responders: demoResponders,

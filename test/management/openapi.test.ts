@@ -84,7 +84,16 @@ describe('OpenAPI document', () => {
     expect(put.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/ResponderReplace',
     });
-    expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415', '422']);
+    expect(Object.keys(put.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+    ]);
     expect(put.responses['409'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Error',
     });

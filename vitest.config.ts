@@ -3,11 +3,18 @@ import { defineConfig } from 'vitest/config';
 
 // The suites that talk to the store run a second time against Amazon's DynamoDB Local, which needs Java:
 // dynalite is a reimplementation and differs from DynamoDB in places (README "Tests").
+// The management CLI's suite is left out: it spawns the CLI, whose store calls the other suites already make.
 const dynamodbLocalSuites = [
   'test/integration/responder-store.test.ts',
   'test/integration/webhook.test.ts',
   'test/integration/management-*.test.ts',
+  'test/integration/concurrency.test.ts',
+  'test/integration/history-*.test.ts',
+  'test/integration/route-claims.test.ts',
+  'test/integration/page-tokens.test.ts',
+  'test/store/history-ttl-deletion.test.ts',
 ];
+const dynamodbLocalExcluded = ['test/integration/management-cli.test.ts'];
 const javaFound = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 // Vitest evaluates this file more than once per run; the flag keeps the notice to one line.
 const noticed = globalThis as { dynamodbLocalSkipNoticed?: boolean };
@@ -31,6 +38,7 @@ export default defineConfig({
               test: {
                 name: 'dynamodb-local',
                 include: dynamodbLocalSuites,
+                exclude: dynamodbLocalExcluded,
                 globalSetup: ['test/support/dynamodb-local.ts'],
               },
             },

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, emptyScriptContext } from '../../lib/sandbox/index.ts';
 
+/** Only a hang reaches it: a loaded machine starts tsx and the sandbox in seconds. */
+const spawnTimeoutMs = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'try-seed-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -21,13 +23,13 @@ const otherSeed = Buffer.alloc(32, 0xcd).toString('base64');
 function tryScript(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/try.ts', ...args], {
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: spawnTimeoutMs,
   });
   const line = result.stdout.split('\n').find((text) => text.startsWith('{'));
   return { status: result.status, line: line ? JSON.parse(line) : undefined, stderr: result.stderr };
 }
 
-describe('try --seed --now-ms', () => {
+describe('try --seed --now-ms', { timeout: 3 * spawnTimeoutMs }, () => {
   it('gives the same bytes in two processes and in this one for the same seed and time', async () => {
     const first = tryScript('--seed', seed, '--now-ms', '1700000000000', scriptFile);
     const second = tryScript('--seed', seed, '--now-ms', '1700000000000', scriptFile);

@@ -286,7 +286,7 @@ export class Engine {
   private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
     const { ctx, guest } = prepared;
     const { body, ...rest } = request.context ?? emptyScriptContext;
-    const json = ctx.newString(JSON.stringify([...seedWords(), rest]));
+    const json = ctx.newString(JSON.stringify([...seedWords(), rest, request.secrets ?? {}]));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     try {
       if (compiled)

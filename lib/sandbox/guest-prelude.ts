@@ -185,8 +185,9 @@ for (let i = 0; i < lazy.length; i++) {
     set(value) { own(name, value); } });
 }
 // Also reseeds Math.random: the host starts every execution from one snapshot of this context.
-// json: [four 32-bit seeds, the context without its body].
-const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = new U8(body); own('context', o); };
+// json: [four 32-bit seeds, the context without its body, the secrets]. The secrets are not enumerable, so an
+// echo of the context (JSON.stringify(context), Object.keys) never carries one (SPEC §3, §12).
+const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = new U8(body); dp(o, 'secrets', { value: c[5], writable: true, configurable: true }); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};

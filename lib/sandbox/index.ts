@@ -42,7 +42,13 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     async run(run) {
       const limits = resolveLimits(run.limits);
       const reply = (await pool.submit(
-        { kind: 'run', script: run.script, context: run.context, limits },
+        {
+          kind: 'run',
+          script: run.script,
+          context: run.context,
+          ...(run.secrets ? { secrets: run.secrets } : {}),
+          limits,
+        },
         (reason, elapsedMs): WorkerAnswer => ({
           id: 0,
           outcome: reason === 'hard-stop' ? 'timeout' : 'error',

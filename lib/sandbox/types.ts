@@ -26,6 +26,9 @@ export interface ScriptContext {
   clientAddress: string | null;
 }
 
+/** `context.secrets` (SPEC §12): name → value, the ones the responder allows. */
+export type ScriptSecrets = Record<string, string>;
+
 export interface ScriptLimits {
   memoryBytes: number;
   deadlineMs: number;
@@ -48,6 +51,8 @@ export interface ConsoleLine {
 export interface ScriptRun {
   script: string;
   context: ScriptContext;
+  /** Installed as the non-enumerable `context.secrets`; `{}` when absent. */
+  secrets?: ScriptSecrets;
   defaults: ResponseDefaults;
   limits?: Partial<ScriptLimits>;
 }

@@ -2,9 +2,17 @@
 // data key, which seals the value locally (AES-256-GCM, see cipher.ts) and is stored wrapped by KMS `Encrypt`;
 // reading it back takes one KMS `Decrypt`. Both calls carry the namespace and name as the encryption context,
 // so KMS itself refuses a wrapped key moved to another secret, and CloudTrail shows which secret was read.
-import { DecryptCommand, EncryptCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
-import { dataKeyBytes, open, type SecretBinding, type SecretCipher, SecretDecryptError, seal } from './cipher.ts';
+
 import { randomBytes } from 'node:crypto';
+import { DecryptCommand, EncryptCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
+import {
+  dataKeyBytes,
+  open,
+  type SecretBinding,
+  type SecretCipher,
+  SecretDecryptError,
+  seal,
+} from './cipher.ts';
 
 /** The first byte of a KMS ciphertext: format ‖ wrapped-key length (2 bytes) ‖ wrapped key ‖ sealed value. */
 const kmsFormat = 2;

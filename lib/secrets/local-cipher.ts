@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dataKeyBytes, open, type SecretBinding, type SecretCipher, SecretDecryptError, seal } from './cipher.ts';
+import {
+  dataKeyBytes,
+  open,
+  type SecretBinding,
+  type SecretCipher,
+  SecretDecryptError,
+  seal,
+} from './cipher.ts';
 
 /** The first byte of a local ciphertext (the KMS cipher's differ), so a mix-up fails clearly. */
 const localFormat = 1;

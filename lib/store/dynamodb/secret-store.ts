@@ -5,9 +5,10 @@
 // with a conditional Put (`attribute_not_exists`), then the namespace's secrets are counted, and a write that
 // made them one too many deletes itself again (conditioned on its own write id, so never a concurrent writer's
 // replacement) and is refused. Two creates racing for the last place may both be refused; never both kept.
+
+import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
 import { secretsPerNamespaceMax } from '../../limits.ts';
 import { SecretLimitError } from '../errors.ts';
 import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';

@@ -1,9 +1,10 @@
 // The two ciphers behind SecretCipher (SPEC §12): the local one for real, the KMS one against a mocked client.
-import { DecryptCommand, EncryptCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
+
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DecryptCommand, EncryptCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { KmsSecretCipher, LocalSecretCipher, SecretDecryptError } from '../../lib/secrets/index.ts';
 

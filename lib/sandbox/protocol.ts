@@ -32,6 +32,8 @@ export interface WorkerAnswer {
   durationMs: number;
   memoryBytes: number;
   recycled?: RecycleReason;
+  skipRequest?: boolean;
+  trackResponse?: boolean;
 }
 
 /** The first message to a worker. */

@@ -17,6 +17,7 @@ import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, ResponderSettings, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
+import { scriptContext } from '../sandbox/context.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun, ScriptSecrets } from '../sandbox/types.ts';
 import { maskSecrets } from '../secrets/mask.ts';
 import type { HistoryStore } from '../store/types.ts';
@@ -138,7 +139,10 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     }
     if (entry) {
       try {
-        await entry.finish(trackedRequest(request, answer));
+        // A script's `skipRequest` leaves its place unused: waited for, nothing written.
+        await entry.finish(
+          answer.execution?.skipRequest === true ? undefined : trackedRequest(request, answer),
+        );
       } catch (error) {
         // The caller still gets the answer; the lost history entry is visible in the logs and the metrics.
         facts.historyWriteFailed = true;
@@ -210,15 +214,7 @@ export async function answerWith(
   const defaults = { statusCode: settings.statusCode, headers: [...settings.headers], body: body.slice() };
   const ran = await sandbox.run({
     script: settings.script,
-    context: {
-      method: request.method,
-      path: request.path,
-      rawQuery: request.rawQuery,
-      query: request.query,
-      headers: request.headers,
-      body: request.body,
-      clientAddress: request.clientAddress,
-    },
+    context: scriptContext(request),
     secrets,
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),

@@ -14,6 +14,9 @@ const specRoutes = [
   'GET /api/responders/{id}/history',
   'DELETE /api/responders/{id}/history',
   'POST /api/responders/{id}/test',
+  'GET /api/secrets',
+  'PUT /api/secrets/{name}',
+  'DELETE /api/secrets/{name}',
   'GET /api/openapi.json',
 ];
 
@@ -47,7 +50,7 @@ describe('OpenAPI document', () => {
     expect(document.info.title).toBeTruthy();
   });
 
-  it('lists every route of SPEC §5 and no other', async () => {
+  it('lists every route of SPEC §5 and §12 and no other', async () => {
     const { document } = await fetchDocument();
     const listed = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),

@@ -170,3 +170,8 @@ export const storeMaxAttempts = 3;
 /** Management listing page size (SPEC §5 `nextToken` pagination). */
 export const listPageSizeDefault = 50;
 export const listPageSizeMax = 100;
+
+/** Secrets (SPEC §12), per namespace: names of this shape, values of at most this many bytes of UTF-8. */
+export const secretNameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const secretValueMaxBytes = 4 * 1024;
+export const secretsPerNamespaceMax = 100;

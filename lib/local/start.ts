@@ -5,6 +5,7 @@ import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
 import { DynamoApiKeyStore } from '../keys/key-store.ts';
 import { createSandbox, type Sandbox } from '../sandbox/index.ts';
+import { managementSecrets, secretCipherFromEnv } from '../secrets/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
@@ -69,6 +70,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       sandbox,
       definitionCacheTtlMs,
       breaker,
+      secretCipher: await secretCipherFromEnv(env),
     });
     cleanups.push(async () => runtime.stores.clients.client.destroy());
 
@@ -95,6 +97,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       keys,
       sandbox,
       definitions: runtime.definitions,
+      secrets: managementSecrets(runtime.stores.secrets, runtime.secretCipher, (namespace) =>
+        runtime.secrets.invalidate(namespace),
+      ),
     });
     const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({

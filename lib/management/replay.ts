@@ -4,7 +4,7 @@
 // metric; it runs one request at a time within the management call's budget (run-budget.ts).
 import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { TrackedRequest } from '../responders/schema.ts';
-import { answerWith, type ExecutionInputs } from '../webhook/handle-webhook.ts';
+import { answerWith, type ExecutionInputs, secretsOf } from '../webhook/handle-webhook.ts';
 import { ApiError } from './api-error.ts';
 import { fromTracked, testResult } from './dry-run.ts';
 import { readJson, validate } from './json-body.ts';
@@ -42,6 +42,8 @@ export async function replayResponder(context: RouteContext): Promise<Management
   }
   if (body.last !== undefined) chosen = chosen.slice(0, body.last);
 
+  // Replay decrypts what the public path would (SPEC §12), once for every request it runs.
+  const secrets = await secretsOf(responder, context.namespace, { secrets: context.deps.secrets?.source });
   const items: ReplayItem[] = [];
   // The answer goes back through Lambda: replay stops before its answer could pass Lambda's limit.
   let answerBytes = 1024;
@@ -53,6 +55,7 @@ export async function replayResponder(context: RouteContext): Promise<Management
         responder,
         fromTracked(context, tracked),
         context.deps.sandbox,
+        secrets,
         recordedInputs(tracked),
       );
       const item = replayItem(tracked, testResult(response, execution));

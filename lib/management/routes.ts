@@ -25,13 +25,20 @@ import {
   testBodySchema,
   testResultSchema,
 } from './schemas.ts';
+import {
+  deleteSecret,
+  listSecrets,
+  putSecret,
+  secretListSchema,
+  secretValueSchema,
+} from './secret-routes.ts';
 import type { ManagementResponse } from './types.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ManagementRoute {
   method: RouteMethod;
-  /** OpenAPI path template; `{id}` is a responder id. */
+  /** OpenAPI path template; `{id}` is a responder id, `{name}` a secret's name. */
   path: string;
   operationId: string;
   summary: string;
@@ -185,6 +192,37 @@ export const managementRoutes: readonly ManagementRoute[] = [
       400: { description: 'the draft breaks a rule' },
     },
     handle: runTestsRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/secrets',
+    operationId: 'listSecrets',
+    summary: "The key's namespace's secrets: names and update times, never a value",
+    authenticated: true,
+    responses: { 200: { description: 'the secrets', schema: secretListSchema } },
+    handle: listSecrets,
+  },
+  {
+    method: 'PUT',
+    path: '/api/secrets/{name}',
+    operationId: 'putSecret',
+    summary: 'Create or replace a secret (stored encrypted; at most 100 per namespace)',
+    authenticated: true,
+    body: { schema: secretValueSchema, required: true },
+    responses: {
+      204: { description: 'stored' },
+      400: { description: 'a bad name or value, or the namespace already holds 100 secrets' },
+    },
+    handle: putSecret,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/secrets/{name}',
+    operationId: 'deleteSecret',
+    summary: 'Delete a secret (a responder that names it then sees it absent from context.secrets)',
+    authenticated: true,
+    responses: { 204: { description: 'deleted' } },
+    handle: deleteSecret,
   },
   {
     method: 'GET',

@@ -57,6 +57,7 @@ export async function runSavedTests(
         responder,
         fromTestRequest(origin, test.request, responder),
         sandbox,
+        {},
         {
           seed:
             test.seedBase64 === undefined ? zeroSeed : new Uint8Array(Buffer.from(test.seedBase64, 'base64')),

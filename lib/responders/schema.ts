@@ -18,6 +18,8 @@ import {
   responderPathMaxChars,
   savedTestsMax,
   scriptMaxBytes,
+  secretNameShape,
+  secretsPerNamespaceMax,
   staticBodyMaxBytes,
 } from '../limits.ts';
 import { answerOutcomes, scriptOutcomes } from '../metrics/names.ts';
@@ -147,6 +149,32 @@ export const responderFallbackSchema = z.strictObject(
   { error: typeError('settings.fallback', 'an object {statusCode, headers, body}') },
 );
 
+/** A secret's name (SPEC §12); `field` names where it was given. */
+export const secretNameSchema = (field: string) =>
+  z
+    .string({ error: typeError(field, 'a string') })
+    .regex(secretNameShape, `${field}: must match ${secretNameShape.source}`);
+
+/**
+ * The secrets a responder's script sees as `context.secrets` (SPEC §12): none (also when absent), all of the
+ * namespace's, or the ones named. That named secrets exist is checked on save (it needs the store); a secret
+ * deleted later is simply absent from `context.secrets`.
+ */
+export const responderSecretsSchema = z.union(
+  [
+    z.enum(['none', 'all']),
+    z
+      .array(secretNameSchema('settings.secrets'), {
+        error: typeError('settings.secrets', '"none", "all" or a list of secret names'),
+      })
+      .max(secretsPerNamespaceMax, `settings.secrets: at most ${secretsPerNamespaceMax} names`)
+      .refine((names) => new Set(names).size === names.length, {
+        message: 'settings.secrets: names a secret twice',
+      }),
+  ],
+  { error: typeError('settings.secrets', '"none", "all" or a list of secret names') },
+);
+
 export const responderSettingsSchema = z.strictObject(
   {
     requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
@@ -169,6 +197,7 @@ export const responderSettingsSchema = z.strictObject(
       .optional(),
     limits: responderLimitsSchema.optional(),
     fallback: responderFallbackSchema.optional(),
+    secrets: responderSecretsSchema.optional(),
   },
   { error: typeError('settings', 'an object') },
 );

@@ -306,7 +306,9 @@ export class Engine {
     const { ctx, guest } = prepared;
     const context = request.context ?? emptyScriptContext;
     const body = context.body;
-    const json = ctx.newString(JSON.stringify([request.nowMs ?? 0, contextFields(context)]));
+    const json = ctx.newString(
+      JSON.stringify([request.nowMs ?? 0, contextFields(context), request.secrets ?? {}]),
+    );
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     try {
       if (compiled)

@@ -225,8 +225,9 @@ for (let i = 0; i < lazy.length; i++) {
 const arraySlice = Array.prototype.slice;
 const bodyJSON = { value: function toJSON() { return apply(arraySlice, this, []); }, writable: true, configurable: true };
 // Also sets the clock and empties Math.random's numbers: the host starts every execution from a snapshot of
-// this context. json: [start time in ms, the context without its body].
-const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = new U8(body); dp(o.body, 'toJSON', bodyJSON); own('context', o); };
+// this context. json: [start time in ms, the context without its body, the secrets]. The secrets are not
+// enumerable, so an echo of the context (JSON.stringify(context), Object.keys) never carries one (SPEC §3, §12).
+const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = new U8(body); dp(o.body, 'toJSON', bodyJSON); dp(o, 'secrets', { value: c[2], writable: true, configurable: true }); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};

@@ -47,7 +47,15 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (seed.byteLength !== seedBytes) throw new RangeError(`a seed has ${seedBytes} bytes`);
       const nowMs = run.nowMs ?? Date.now();
       const reply = (await pool.submit(
-        { kind: 'run', script: run.script, context: run.context, limits, seed, nowMs },
+        {
+          kind: 'run',
+          script: run.script,
+          context: run.context,
+          ...(run.secrets ? { secrets: run.secrets } : {}),
+          limits,
+          seed,
+          nowMs,
+        },
         (reason, elapsedMs): WorkerAnswer => ({
           id: 0,
           outcome: reason === 'hard-stop' ? 'timeout' : 'error',

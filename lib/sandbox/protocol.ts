@@ -1,11 +1,19 @@
 // Messages between the pool (main thread) and a sandbox worker.
-import type { ConsoleLine, RecycleReason, ScriptContext, ScriptLimits, ScriptOutcome } from './types.ts';
+import type {
+  ConsoleLine,
+  RecycleReason,
+  ScriptContext,
+  ScriptLimits,
+  ScriptOutcome,
+  ScriptSecrets,
+} from './types.ts';
 
 export interface WorkerRequest {
   id: number;
   kind: 'run' | 'check';
   script: string;
   context?: ScriptContext;
+  secrets?: ScriptSecrets;
   limits: ScriptLimits;
   /** The execution's seed and start time (SPEC §9), for a run. */
   seed?: Uint8Array;

@@ -30,6 +30,9 @@ export interface ScriptContext {
   body: Uint8Array;
 }
 
+/** `context.secrets` (SPEC §12): name → value, the ones the responder allows. */
+export type ScriptSecrets = Record<string, string>;
+
 export interface ScriptLimits {
   memoryBytes: number;
   deadlineMs: number;
@@ -52,6 +55,8 @@ export interface ConsoleLine {
 export interface ScriptRun {
   script: string;
   context: ScriptContext;
+  /** Installed as the non-enumerable `context.secrets`; `{}` when absent. */
+  secrets?: ScriptSecrets;
   defaults: ResponseDefaults;
   limits?: Partial<ScriptLimits>;
   /** 32 bytes keying Math.random, crypto.getRandomValues and crypto.randomUUID (SPEC §9); default from the CSPRNG. */

@@ -20,11 +20,12 @@ import {
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
-import type { Responder, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
+import type { Responder, ResponderSettings, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import { scriptContext } from '../sandbox/context.ts';
 import { newSeed } from '../sandbox/host-ops.ts';
-import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
+import type { ScriptExecution, ScriptOutcome, ScriptRun, ScriptSecrets } from '../sandbox/types.ts';
+import { maskSecrets } from '../secrets/mask.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
@@ -42,6 +43,23 @@ export interface WebhookDeps {
   breaker?: Pick<CircuitBreaker, 'admit' | 'settle'>;
   publishMetrics?: PublishRequestMetrics;
   logger?: Logger;
+  /** Where `context.secrets` comes from; without it every script sees `{}`. */
+  secrets?: SecretSource;
+}
+
+/** `context.secrets` for a responder (lib/secrets' SecretCache). */
+export interface SecretSource {
+  forResponder(namespace: string, allowed: ResponderSettings['secrets']): Promise<ScriptSecrets>;
+}
+
+/** Only a responder with a script has any use for its secrets: no store read or decryption for the others. */
+export function secretsOf(
+  responder: Pick<Responder, 'settings'>,
+  namespace: string,
+  deps: { secrets?: SecretSource },
+): Promise<ScriptSecrets> {
+  if (responder.settings.script === undefined || !deps.secrets) return Promise.resolve({});
+  return deps.secrets.forResponder(namespace, responder.settings.secrets);
 }
 
 interface Answer {
@@ -93,14 +111,26 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(404, notFoundText);
     }
     facts.responderId = responder.id;
+    let secrets: ScriptSecrets;
+    try {
+      secrets = await secretsOf(responder, request.namespace, deps);
+    } catch (error) {
+      // The store or KMS unreachable, or a ciphertext that is not this secret's (moved or tampered with): the
+      // script does not run without the secrets it was promised. The error names secrets, never a value.
+      facts.storeUnavailable = true;
+      log.error('secrets unavailable', { requestId: request.requestId, responderId: responder.id, error });
+      return textResponse(503, unavailableText);
+    }
     const keep = responder.settings.requestsToTrack;
     // The history's place is taken while the answer is made, so the answer then waits for one write, not two.
     const entry = keep > 0 ? deps.history.begin(responder.id, keep) : undefined;
-    const answer = await answerUnlessBroken(responder, request, deps).catch(async (error: unknown) => {
-      // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
-      await entry?.finish().catch(() => {});
-      throw error;
-    });
+    const answer = await answerUnlessBroken(responder, request, deps, secrets).catch(
+      async (error: unknown) => {
+        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
+        await entry?.finish().catch(() => {});
+        throw error;
+      },
+    );
     if (answer.breakerOpen) facts.breakerOpen = true;
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
@@ -144,10 +174,11 @@ async function answerUnlessBroken(
   responder: Responder,
   request: WebhookRequest,
   deps: WebhookDeps,
+  secrets: ScriptSecrets,
 ): Promise<Answer> {
   const { breaker } = deps;
   if (!breaker || responder.settings.script === undefined)
-    return answerWith(responder, request, deps.sandbox);
+    return answerWith(responder, request, deps.sandbox, secrets);
   const admission = breaker.admit(responder);
   if (!admission.run) {
     const { fallback } = responder.settings;
@@ -165,7 +196,7 @@ async function answerUnlessBroken(
   }
   let outcome: ScriptOutcome | undefined;
   try {
-    const answer = await answerWith(responder, request, deps.sandbox);
+    const answer = await answerWith(responder, request, deps.sandbox, secrets);
     outcome = answer.execution?.outcome;
     return answer;
   } finally {
@@ -187,6 +218,7 @@ export async function answerWith(
   responder: Pick<Responder, 'settings'>,
   request: WebhookRequest,
   sandbox: ScriptRunner,
+  secrets: ScriptSecrets = {},
   inputs?: ExecutionInputs,
 ): Promise<Answer> {
   const { settings } = responder;
@@ -199,11 +231,12 @@ export async function answerWith(
   const ran = await sandbox.run({
     script: settings.script,
     context: scriptContext(request),
+    secrets,
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
     ...inputs,
   });
-  const execution = ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran;
+  const execution = maskSecrets(ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran, secrets);
   return {
     response: { statusCode: execution.statusCode, headers: execution.headers, body: execution.body },
     execution,

@@ -17,6 +17,9 @@ const specRoutes = [
   // SPEC §9
   'POST /api/responders/{id}/replay',
   'POST /api/responders/{id}/tests/run',
+  'GET /api/secrets',
+  'PUT /api/secrets/{name}',
+  'DELETE /api/secrets/{name}',
   'GET /api/openapi.json',
 ];
 
@@ -50,7 +53,7 @@ describe('OpenAPI document', () => {
     expect(document.info.title).toBeTruthy();
   });
 
-  it('lists every route of SPEC §5 and §9 and no other', async () => {
+  it('lists every route of SPEC §5, §9 and §12 and no other', async () => {
     const { document } = await fetchDocument();
     const listed = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),

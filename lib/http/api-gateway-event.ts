@@ -1,6 +1,7 @@
 // API Gateway HTTP API (payload 2.0) event -> WebhookRequest. Bodies are read as bytes: Powertools' HTTP
 // router would decode base64 bodies as UTF-8 and corrupt binary webhooks (signatures, gzip, protobuf).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { nameValueRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
 
 /**
@@ -43,32 +44,12 @@ export function webhookRequestFromEvent(
   };
 }
 
-/**
- * An empty record for names chosen by callers (headers, query keys). Without a prototype, `constructor` or
- * `__proto__` are plain names: on `{}` the first would read as Object's own constructor and the second be dropped.
- */
-export function nameValueRecord(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
-}
-
 function splitNamespace(rawPath: string | undefined): { namespace: string; path: string } {
   const withoutLeading = (rawPath ?? '/').replace(/^\/+/, '');
   const slash = withoutLeading.indexOf('/');
   const namespace = slash === -1 ? withoutLeading : withoutLeading.slice(0, slash);
   const path = slash === -1 ? '/' : withoutLeading.slice(slash);
   return { namespace: namespace.toLowerCase(), path };
-}
-
-/** One value per key, the last wins (API Gateway's own `queryStringParameters` joins them with `,`). */
-export function parseQuery(rawQuery: string): Record<string, string> {
-  const query = nameValueRecord();
-  if (!rawQuery) return query;
-  try {
-    for (const [key, value] of new URLSearchParams(rawQuery)) query[key] = value;
-  } catch {
-    // URLSearchParams does not throw on odd input in Node; kept total for safety.
-  }
-  return query;
 }
 
 function decodeBody(body: string | undefined, isBase64Encoded: boolean): Uint8Array {

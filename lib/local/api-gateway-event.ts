@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { nameValueRecord, type SourcePortExtension } from '../http/api-gateway-event.ts';
-import { bodyAsText } from '../http/api-gateway-result.ts';
+import type { SourcePortExtension } from '../http/api-gateway-event.ts';
+import { nameValueRecord } from '../webhook/request-fields.ts';
+import { bodyAsText } from '../webhook/response-encoding.ts';
 
 export function apiGatewayEventFromNode(
   request: IncomingMessage,

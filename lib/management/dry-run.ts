@@ -2,12 +2,12 @@
 // request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
-import { nameValueRecord, parseQuery } from '../http/api-gateway-event.ts';
 import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution } from '../sandbox/types.ts';
 import { answerWith } from '../webhook/handle-webhook.ts';
+import { nameValueRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';

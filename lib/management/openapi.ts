@@ -4,7 +4,7 @@
 // Byte-size refinements (a script's 64 KiB in UTF-8) have no JSON Schema form; their character bounds do.
 import { z } from 'zod';
 import { responderCreateSchema, responderSchema, trackedRequestSchema } from '../responders/schema.ts';
-import type { ManagementRoute } from './routes.ts';
+import type { ManagementRoute } from './route-context.ts';
 import {
   errorSchema,
   historySchema,

@@ -13,7 +13,7 @@ import {
   replaceResponder,
 } from './responder-routes.ts';
 import { json } from './responses.ts';
-import type { RouteContext } from './route-context.ts';
+import type { ManagementRoute } from './route-context.ts';
 import {
   historySchema,
   listQuerySchema,
@@ -22,23 +22,6 @@ import {
   testBodySchema,
   testResultSchema,
 } from './schemas.ts';
-import type { ManagementResponse } from './types.ts';
-
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface ManagementRoute {
-  method: RouteMethod;
-  /** OpenAPI path template; `{id}` is a responder id. */
-  path: string;
-  operationId: string;
-  summary: string;
-  /** False only for the OpenAPI document itself. */
-  authenticated: boolean;
-  body?: { schema: z.ZodType; required: boolean };
-  query?: Record<string, { schema: z.ZodType; description: string }>;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-  handle(context: RouteContext): Promise<ManagementResponse>;
-}
 
 const responder = '/api/responders/{id}';
 

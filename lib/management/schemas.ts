@@ -3,7 +3,6 @@
 // from these same objects, so there is no second copy to drift.
 import { z } from 'zod';
 import { listPageSizeMax } from '../limits.ts';
-import { scriptOutcomes } from '../metrics/names.ts';
 import {
   consoleLineSchema,
   headerPairSchema,
@@ -12,6 +11,7 @@ import {
   responderUpdateSchema,
   trackedRequestSchema,
 } from '../responders/schema.ts';
+import { scriptOutcomes } from '../sandbox/types.ts';
 
 /** Fields the server owns: a create that sends them is refused, a replace may echo them back from a GET. */
 export const readOnlyResponderFields = ['id', 'version', 'createdAt', 'updatedAt'] as const;

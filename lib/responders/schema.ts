@@ -19,9 +19,9 @@ import {
   scriptMaxBytes,
   staticBodyMaxBytes,
 } from '../limits.ts';
-import { answerOutcomes } from '../metrics/names.ts';
 import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
+import { answerOutcomes } from './outcomes.ts';
 
 export const httpMethods = [
   'ANY',

@@ -3,9 +3,7 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { encodedResultBytes } from '../http/api-gateway-result.ts';
 import { historyBodyMaxBytes, lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
-import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
   type PublishRequestMetrics,
@@ -14,6 +12,7 @@ import {
 } from '../metrics/request-metrics.ts';
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
+import { breakerOutcome } from '../responders/outcomes.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
@@ -21,6 +20,7 @@ import { scriptContext } from '../sandbox/context.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
+import { encodedResultBytes } from './response-encoding.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
 
 /** The one sandbox operation the core needs (lib/sandbox's `Sandbox` satisfies it). */

@@ -10,7 +10,7 @@ import {
   type ScriptLimits,
 } from '../lib/sandbox/index.ts';
 import { memoryMinBytes } from '../lib/sandbox/limits.ts';
-import { contextOf, describeIssues, tryRequestSchema } from './try/request.ts';
+import { contextOf, defaultRequest, readRequest } from './try/request.ts';
 
 const usage =
   'usage: npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...';
@@ -72,7 +72,7 @@ function parseOptions(args: string[]): Options {
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`no script file given; ${usage}`);
-  let context = contextOf(tryRequestSchema.parse({}));
+  let context = contextOf(defaultRequest);
   if (values.request !== undefined) {
     const source = readText(values.request, 'request file');
     let json: unknown;
@@ -81,10 +81,9 @@ function parseOptions(args: string[]): Options {
     } catch (error) {
       throw new UsageError(`request file ${values.request} is not JSON: ${(error as Error).message}`);
     }
-    const request = tryRequestSchema.safeParse(json);
-    if (!request.success)
-      throw new UsageError(`request file ${values.request}: ${describeIssues(request.error)}`);
-    context = contextOf(request.data);
+    const read = readRequest(json);
+    if ('error' in read) throw new UsageError(`request file ${values.request}: ${read.error}`);
+    context = contextOf(read.request);
   }
   return {
     files: positionals,

@@ -1,7 +1,7 @@
 // API Gateway HTTP API (payload 2.0) event -> WebhookRequest. Bodies are read as bytes: Powertools' HTTP
 // router would decode base64 bodies as UTF-8 and corrupt binary webhooks (signatures, gzip, protobuf).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { nameValueRecord, parseQuery } from '../webhook/request-fields.ts';
+import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
 
 /**
@@ -18,12 +18,7 @@ export function webhookRequestFromEvent(
 ): WebhookRequest {
   const { namespace, path } = splitNamespace(event.rawPath);
   const rawQuery = event.rawQueryString ?? '';
-  const headers = nameValueRecord();
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value === undefined) continue;
-    const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]},${value}` : value;
-  }
+  const headers = headerRecord(event.headers ?? {});
   // Payload 2.0 moves cookies out of the headers; scripts (as in Secutils) read them from `cookie`.
   if (event.cookies && event.cookies.length > 0) {
     const cookies = event.cookies.join('; ');

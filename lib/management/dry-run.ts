@@ -7,7 +7,7 @@ import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution } from '../sandbox/types.ts';
 import { answerWith } from '../webhook/handle-webhook.ts';
-import { nameValueRecord, parseQuery } from '../webhook/request-fields.ts';
+import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
@@ -94,11 +94,6 @@ function fromTestRequest(
   responder: Pick<Responder, 'method' | 'location'>,
 ): WebhookRequest {
   const rawQuery = given?.rawQuery ?? '';
-  const headers = nameValueRecord();
-  for (const [name, value] of Object.entries(given?.headers ?? {})) {
-    const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]},${value}` : value;
-  }
   return {
     requestId: context.request.requestId,
     receivedAtMs: Date.now(),
@@ -107,7 +102,7 @@ function fromTestRequest(
     path: given?.path ?? responder.location.path,
     rawQuery,
     query: parseQuery(rawQuery),
-    headers,
+    headers: headerRecord(given?.headers ?? {}),
     body: fromBase64(given?.bodyBase64 ?? ''),
     clientAddress: given?.clientAddress ?? null,
   };

@@ -47,12 +47,19 @@ export const testRequestSchema = z
       .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
       .default(''),
     headers: z
-      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
-      .default({}),
+      .record(
+        z.string(),
+        z.union([z.string(), z.array(z.string())], { error: 'must be a string or a list of strings' }),
+        { error: 'request.headers: must be an object of name → string or list of strings' },
+      )
+      .default({})
+      .describe('values of a repeated name as a list (or given in two cases of the name), joined with `,`'),
     bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
     clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
   })
-  .describe('The webhook request to answer, as a caller would send it');
+  .describe(
+    'The webhook request to answer, as a caller would send it (also the request file of `npm run try`)',
+  );
 
 export const testBodySchema = z.strictObject({
   responder: responderCreateSchema

@@ -1,5 +1,5 @@
 // Headers and query of a request as the core and its scripts see them, built the same way by the API Gateway
-// adapter and the dry run.
+// adapter, the dry run and `npm run try`.
 
 /**
  * An empty record for names chosen by callers (headers, query keys). Without a prototype, `constructor` or
@@ -19,4 +19,21 @@ export function parseQuery(rawQuery: string): Record<string, string> {
     // URLSearchParams does not throw on odd input in Node; kept total for safety.
   }
   return query;
+}
+
+/**
+ * Lower-case names, the values of a repeated name (given twice in different case, or as an array) joined with
+ * `,` as API Gateway joins them; an undefined value is no header.
+ */
+export function headerRecord(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): Record<string, string> {
+  const record = nameValueRecord();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    const joined = typeof value === 'string' ? value : value.join(',');
+    record[key] = key in record ? `${record[key]},${joined}` : joined;
+  }
+  return record;
 }

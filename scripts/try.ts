@@ -2,6 +2,7 @@
 // (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { bytesToBase64 } from '../lib/base64.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import {
   createSandbox,
@@ -121,7 +122,7 @@ function line(file: string, execution: ScriptExecution, durations: number[] | un
     outcome: execution.outcome,
     statusCode: execution.statusCode,
     headers: execution.headers,
-    bodyBase64: Buffer.from(execution.body).toString('base64'),
+    bodyBase64: bytesToBase64(execution.body),
     console: execution.console,
     durationMs: round(execution.durationMs),
     memoryBytes: execution.memoryBytes,

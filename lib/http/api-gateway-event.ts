@@ -1,6 +1,7 @@
 // API Gateway HTTP API (payload 2.0) event -> WebhookRequest. Bodies are read as bytes: Powertools' HTTP
 // router would decode base64 bodies as UTF-8 and corrupt binary webhooks (signatures, gzip, protobuf).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { base64ToBytes } from '../base64.ts';
 import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
 
@@ -49,7 +50,8 @@ function splitNamespace(rawPath: string | undefined): { namespace: string; path:
 
 function decodeBody(body: string | undefined, isBase64Encoded: boolean): Uint8Array {
   if (!body) return new Uint8Array(0);
-  const bytes = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+  if (isBase64Encoded) return base64ToBytes(body);
+  const bytes = Buffer.from(body, 'utf8');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -2,6 +2,7 @@
 // request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
+import { base64ToBytes, bytesToBase64 } from '../base64.ts';
 import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
@@ -57,7 +58,7 @@ function testResult(response: WebhookResponse, execution: ScriptExecution | unde
   return {
     statusCode: response.statusCode,
     headers: response.headers,
-    bodyBase64: toBase64(response.body),
+    bodyBase64: bytesToBase64(response.body),
     outcome: execution?.outcome ?? null,
     // Microseconds are noise at this scale; `npm run try` rounds the same way.
     durationMs: Math.round((execution?.durationMs ?? 0) * 1000) / 1000,
@@ -82,7 +83,7 @@ function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookReq
     query: parseQuery(tracked.rawQuery),
     headers: tracked.headers,
     // A body over 64 KiB was kept truncated (SPEC §4); the dry run sees what was kept.
-    body: fromBase64(tracked.body),
+    body: base64ToBytes(tracked.body),
     clientAddress: tracked.clientAddress,
   };
 }
@@ -103,16 +104,7 @@ function fromTestRequest(
     rawQuery,
     query: parseQuery(rawQuery),
     headers: headerRecord(given?.headers ?? {}),
-    body: fromBase64(given?.bodyBase64 ?? ''),
+    body: base64ToBytes(given?.bodyBase64 ?? ''),
     clientAddress: given?.clientAddress ?? null,
   };
-}
-
-function fromBase64(text: string): Uint8Array {
-  const bytes = Buffer.from(text, 'base64');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

@@ -3,6 +3,7 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { bytesToBase64 } from '../base64.ts';
 import { historyBodyMaxBytes, lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
@@ -228,7 +229,7 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     path: request.path,
     rawQuery: request.rawQuery,
     headers: request.headers,
-    body: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+    body: bytesToBase64(kept),
     bodyTruncated: truncated,
     clientAddress: request.clientAddress,
     statusCode: answer.response.statusCode,

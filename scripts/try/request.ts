@@ -2,6 +2,7 @@
 // `{method, path, rawQuery, headers, bodyBase64, clientAddress}`, every field optional; default `GET /`. The
 // fields follow the dry run's rules (`testRequestSchema`), and headers and query are read as the server reads them.
 import { z } from 'zod';
+import { base64ToBytes } from '../../lib/base64.ts';
 import { type TestRequest, testRequestSchema } from '../../lib/management/schemas.ts';
 import { describeIssues } from '../../lib/responders/schema.ts';
 import { type ScriptContext, scriptContext } from '../../lib/sandbox/index.ts';
@@ -25,7 +26,7 @@ export function contextOf(request: TestRequest): ScriptContext {
     rawQuery: request.rawQuery,
     query: parseQuery(request.rawQuery),
     headers: headerRecord(request.headers),
-    body: new Uint8Array(Buffer.from(request.bodyBase64, 'base64')),
+    body: base64ToBytes(request.bodyBase64),
     clientAddress: request.clientAddress,
   });
 }

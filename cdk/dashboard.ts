@@ -16,12 +16,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
-  answerOutcomes,
   metricNames,
   metricsNamespace,
   scriptOutcomeMetric,
   serviceDimension,
 } from '../lib/metrics/names.ts';
+import { answerOutcomes } from '../lib/responders/outcomes.ts';
 
 /** The seed's "red zone" on the execution time view: scripts slower than this deserve a look (SPEC §6). */
 const scriptTimeRedZoneMs = 5;

@@ -3,6 +3,7 @@
 // (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { bytesToBase64 } from '../lib/base64.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import { secretValueSchema } from '../lib/management/secret-routes.ts';
 import { describeIssues as fieldIssues, secretNameSchema } from '../lib/responders/schema.ts';
@@ -14,7 +15,7 @@ import {
   type ScriptLimits,
 } from '../lib/sandbox/index.ts';
 import { memoryMinBytes } from '../lib/sandbox/limits.ts';
-import { contextOf, describeIssues, tryRequestSchema } from './try/request.ts';
+import { contextOf, defaultRequest, readRequest } from './try/request.ts';
 
 const usage =
   'usage: npm run --silent try -- [--request FILE] [--secrets FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] [--seed BASE64] [--now-ms N] SCRIPT_FILE...';
@@ -99,7 +100,7 @@ function parseOptions(args: string[]): Options {
   }
   const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError(`no script file given; ${usage}`);
-  let context = contextOf(tryRequestSchema.parse({}));
+  let context = contextOf(defaultRequest);
   if (values.request !== undefined) {
     const source = readText(values.request, 'request file');
     let json: unknown;
@@ -108,10 +109,9 @@ function parseOptions(args: string[]): Options {
     } catch (error) {
       throw new UsageError(`request file ${values.request} is not JSON: ${(error as Error).message}`);
     }
-    const request = tryRequestSchema.safeParse(json);
-    if (!request.success)
-      throw new UsageError(`request file ${values.request}: ${describeIssues(request.error)}`);
-    context = contextOf(request.data);
+    const read = readRequest(json);
+    if ('error' in read) throw new UsageError(`request file ${values.request}: ${read.error}`);
+    context = contextOf(read.request);
   }
   const seed = seedOption(values.seed);
   const nowMs =
@@ -177,7 +177,7 @@ function line(file: string, execution: ScriptExecution, durations: number[] | un
     outcome: execution.outcome,
     statusCode: execution.statusCode,
     headers: execution.headers,
-    bodyBase64: Buffer.from(execution.body).toString('base64'),
+    bodyBase64: bytesToBase64(execution.body),
     console: execution.console,
     durationMs: round(execution.durationMs),
     memoryBytes: execution.memoryBytes,

@@ -1,6 +1,8 @@
 // API Gateway HTTP API (payload 2.0) event -> WebhookRequest. Bodies are read as bytes: Powertools' HTTP
 // router would decode base64 bodies as UTF-8 and corrupt binary webhooks (signatures, gzip, protobuf).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { base64ToBytes } from '../base64.ts';
+import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest } from '../webhook/types.ts';
 
 /**
@@ -17,12 +19,7 @@ export function webhookRequestFromEvent(
 ): WebhookRequest {
   const { namespace, path } = splitNamespace(event.rawPath);
   const rawQuery = event.rawQueryString ?? '';
-  const headers = nameValueRecord();
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value === undefined) continue;
-    const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]},${value}` : value;
-  }
+  const headers = headerRecord(event.headers ?? {});
   // Payload 2.0 moves cookies out of the headers; scripts (as in Secutils) read them from `cookie`.
   if (event.cookies && event.cookies.length > 0) {
     const cookies = event.cookies.join('; ');
@@ -43,14 +40,6 @@ export function webhookRequestFromEvent(
   };
 }
 
-/**
- * An empty record for names chosen by callers (headers, query keys). Without a prototype, `constructor` or
- * `__proto__` are plain names: on `{}` the first would read as Object's own constructor and the second be dropped.
- */
-export function nameValueRecord(): Record<string, string> {
-  return Object.create(null) as Record<string, string>;
-}
-
 function splitNamespace(rawPath: string | undefined): { namespace: string; path: string } {
   const withoutLeading = (rawPath ?? '/').replace(/^\/+/, '');
   const slash = withoutLeading.indexOf('/');
@@ -59,21 +48,10 @@ function splitNamespace(rawPath: string | undefined): { namespace: string; path:
   return { namespace: namespace.toLowerCase(), path };
 }
 
-/** One value per key, the last wins (API Gateway's own `queryStringParameters` joins them with `,`). */
-export function parseQuery(rawQuery: string): Record<string, string> {
-  const query = nameValueRecord();
-  if (!rawQuery) return query;
-  try {
-    for (const [key, value] of new URLSearchParams(rawQuery)) query[key] = value;
-  } catch {
-    // URLSearchParams does not throw on odd input in Node; kept total for safety.
-  }
-  return query;
-}
-
 function decodeBody(body: string | undefined, isBase64Encoded: boolean): Uint8Array {
   if (!body) return new Uint8Array(0);
-  const bytes = Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8');
+  if (isBase64Encoded) return base64ToBytes(body);
+  const bytes = Buffer.from(body, 'utf8');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { nameValueRecord, type SourcePortExtension } from '../http/api-gateway-event.ts';
-import { bodyAsText } from '../http/api-gateway-result.ts';
+import { bytesToBase64 } from '../base64.ts';
+import type { SourcePortExtension } from '../http/api-gateway-event.ts';
+import { nameValueRecord } from '../webhook/request-fields.ts';
+import { bodyAsText } from '../webhook/response-encoding.ts';
 
 export function apiGatewayEventFromNode(
   request: IncomingMessage,
@@ -66,9 +68,7 @@ export function apiGatewayEventFromNode(
       timeEpoch: now.getTime(),
     },
     isBase64Encoded: text === undefined,
-    ...(body.byteLength > 0
-      ? { body: text ?? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64') }
-      : {}),
+    ...(body.byteLength > 0 ? { body: text ?? bytesToBase64(body) } : {}),
   };
 }
 

@@ -2,12 +2,13 @@
 // request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
-import { nameValueRecord, parseQuery } from '../http/api-gateway-event.ts';
+import { base64ToBytes, bytesToBase64 } from '../base64.ts';
 import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution } from '../sandbox/types.ts';
 import { answerWith, secretsOf } from '../webhook/handle-webhook.ts';
+import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
@@ -61,7 +62,7 @@ export function testResult(response: WebhookResponse, execution: ScriptExecution
   return {
     statusCode: response.statusCode,
     headers: response.headers,
-    bodyBase64: toBase64(response.body),
+    bodyBase64: bytesToBase64(response.body),
     outcome: execution?.outcome ?? null,
     // Microseconds are noise at this scale; `npm run try` rounds the same way.
     durationMs: Math.round((execution?.durationMs ?? 0) * 1000) / 1000,
@@ -86,7 +87,7 @@ export function fromTracked(context: RouteContext, tracked: TrackedRequest): Web
     query: parseQuery(tracked.rawQuery),
     headers: tracked.headers,
     // A body over 64 KiB was kept truncated (SPEC §4); the dry run sees what was kept.
-    body: fromBase64(tracked.body),
+    body: base64ToBytes(tracked.body),
     clientAddress: tracked.clientAddress,
   };
 }
@@ -98,11 +99,6 @@ export function fromTestRequest(
   responder: Pick<Responder, 'method' | 'location'>,
 ): WebhookRequest {
   const rawQuery = given?.rawQuery ?? '';
-  const headers = nameValueRecord();
-  for (const [name, value] of Object.entries(given?.headers ?? {})) {
-    const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]},${value}` : value;
-  }
   return {
     requestId: context.request.requestId,
     receivedAtMs: Date.now(),
@@ -111,17 +107,8 @@ export function fromTestRequest(
     path: given?.path ?? responder.location.path,
     rawQuery,
     query: parseQuery(rawQuery),
-    headers,
-    body: fromBase64(given?.bodyBase64 ?? ''),
+    headers: headerRecord(given?.headers ?? {}),
+    body: base64ToBytes(given?.bodyBase64 ?? ''),
     clientAddress: given?.clientAddress ?? null,
   };
-}
-
-function fromBase64(text: string): Uint8Array {
-  const bytes = Buffer.from(text, 'base64');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

@@ -8,7 +8,8 @@ import { logger as defaultLogger } from '../metrics/powertools.ts';
 import { responderIdShape } from '../responders/id.ts';
 import { ApiError, unauthorized } from './api-error.ts';
 import { errorResponse } from './responses.ts';
-import { type ManagementRoute, managementRoutes } from './routes.ts';
+import type { ManagementRoute } from './route-context.ts';
+import { managementRoutes } from './routes.ts';
 import type { ManagementDeps, ManagementRequest, ManagementResponse } from './types.ts';
 
 interface Match {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { secretNameShape } from '../limits.ts';
 import { responderCreateSchema, responderSchema, trackedRequestSchema } from '../responders/schema.ts';
-import type { ManagementRoute } from './routes.ts';
+import type { ManagementRoute } from './route-context.ts';
 import {
   errorSchema,
   historySchema,

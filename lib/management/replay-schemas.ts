@@ -1,7 +1,7 @@
 // The shapes of replay and saved-test runs (SPEC §9), for validation and the OpenAPI document.
 import { z } from 'zod';
 import { replayRequestsMax } from '../limits.ts';
-import { answerOutcomes } from '../metrics/names.ts';
+import { answerOutcomes } from '../responders/outcomes.ts';
 import { headerPairSchema, responderCreateSchema } from '../responders/schema.ts';
 import { testResultSchema } from './schemas.ts';
 

@@ -1,7 +1,9 @@
-// What a route handler gets: the request, the dependencies, the caller's namespace and the path parameters.
+// What a route of the management API is (the route table and the OpenAPI document both read it) and what its
+// handler gets: the request, the dependencies, the caller's namespace and the path parameters.
+import type { z } from 'zod';
 import type { Responder } from '../responders/schema.ts';
 import { responderNotFound } from './api-error.ts';
-import type { ManagementDeps, ManagementRequest } from './types.ts';
+import type { ManagementDeps, ManagementRequest, ManagementResponse } from './types.ts';
 
 export interface RouteContext {
   request: ManagementRequest;
@@ -9,6 +11,22 @@ export interface RouteContext {
   /** The namespace of the caller's API key: the only one it may see or change. */
   namespace: string;
   params: Record<string, string>;
+}
+
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ManagementRoute {
+  method: RouteMethod;
+  /** OpenAPI path template; `{id}` is a responder id, `{name}` a secret's name. */
+  path: string;
+  operationId: string;
+  summary: string;
+  /** False only for the OpenAPI document itself. */
+  authenticated: boolean;
+  body?: { schema: z.ZodType; required: boolean };
+  query?: Record<string, { schema: z.ZodType; description: string }>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handle(context: RouteContext): Promise<ManagementResponse>;
 }
 
 /** The `{id}` of the route; the router only lets ids of the responder id alphabet through. */

@@ -15,7 +15,7 @@ import {
   replaceResponder,
 } from './responder-routes.ts';
 import { json } from './responses.ts';
-import type { RouteContext } from './route-context.ts';
+import type { ManagementRoute } from './route-context.ts';
 import { runTestsRoute } from './saved-tests.ts';
 import {
   historySchema,
@@ -32,23 +32,6 @@ import {
   secretListSchema,
   secretValueSchema,
 } from './secret-routes.ts';
-import type { ManagementResponse } from './types.ts';
-
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface ManagementRoute {
-  method: RouteMethod;
-  /** OpenAPI path template; `{id}` is a responder id, `{name}` a secret's name. */
-  path: string;
-  operationId: string;
-  summary: string;
-  /** False only for the OpenAPI document itself. */
-  authenticated: boolean;
-  body?: { schema: z.ZodType; required: boolean };
-  query?: Record<string, { schema: z.ZodType; description: string }>;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-  handle(context: RouteContext): Promise<ManagementResponse>;
-}
 
 const responder = '/api/responders/{id}';
 

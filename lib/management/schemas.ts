@@ -3,7 +3,6 @@
 // from these same objects, so there is no second copy to drift.
 import { z } from 'zod';
 import { listPageSizeMax } from '../limits.ts';
-import { scriptOutcomes } from '../metrics/names.ts';
 import {
   consoleLineSchema,
   headerPairSchema,
@@ -13,6 +12,7 @@ import {
   testRequestSchema,
   trackedRequestSchema,
 } from '../responders/schema.ts';
+import { scriptOutcomes } from '../sandbox/types.ts';
 
 export { testRequestSchema };
 

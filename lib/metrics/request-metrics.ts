@@ -2,8 +2,9 @@
 // it runs and written in one synchronous step at the end, so concurrent requests in one process (the local
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { breakerOutcome } from '../responders/outcomes.ts';
 import type { RecycleReason, ScriptOutcome } from '../sandbox/types.ts';
-import { breakerOutcome, metricNames, scriptOutcomeMetric } from './names.ts';
+import { metricNames, scriptOutcomeMetric } from './names.ts';
 import { metrics } from './powertools.ts';
 
 export interface RequestFacts {

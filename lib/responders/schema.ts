@@ -22,9 +22,16 @@ import {
   secretsPerNamespaceMax,
   staticBodyMaxBytes,
 } from '../limits.ts';
-import { answerOutcomes, scriptOutcomes } from '../metrics/names.ts';
-import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
+import {
+  forbiddenInHeaderValue,
+  httpToken,
+  isPlatformHeader,
+  platformHeaderNames,
+  unsendableInHeaderValue,
+} from '../sandbox/result-check.ts';
+import { scriptOutcomes } from '../sandbox/types.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
+import { answerOutcomes } from './outcomes.ts';
 
 export const httpMethods = [
   'ANY',
@@ -47,13 +54,6 @@ const typeError =
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? `${field}: is required` : `${field}: must be ${expected}`;
 
-/** RFC 9110 `token`: the characters a header name may use. */
-const httpTokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/**
- * Beyond CR, LF and NUL (SPEC §2): what no HTTP field value may carry, so Node's HTTP server (and a strict proxy)
- * would refuse to send it and every request to the responder would fail. Tab, visible ASCII and Latin-1 remain.
- */
-const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 /** Whitespace, control characters, `?` and `#` have no place in a location path (SPEC §2). */
 const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
 
@@ -90,14 +90,14 @@ export const headerPairSchema = z.tuple([
     .string()
     .min(1, 'must not be empty')
     .max(headerNameMaxChars, `must be at most ${headerNameMaxChars} characters`)
-    .regex(httpTokenPattern, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
+    .regex(httpToken, "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
     .refine((name) => !isPlatformHeader(name), {
       message: `must not be one the platform sets (${[...platformHeaderNames].join(', ')})`,
     }),
   z
     .string()
     .max(headerValueMaxChars, `must be at most ${headerValueMaxChars} characters`)
-    .refine((value) => !/[\r\n\0]/.test(value), { message: 'must not contain CR, LF or NUL' })
+    .refine((value) => !forbiddenInHeaderValue.test(value), { message: 'must not contain CR, LF or NUL' })
     .refine((value) => !unsendableInHeaderValue.test(value), {
       message: 'must not contain other control characters or characters above U+00FF (HTTP field value)',
     }),
@@ -221,12 +221,19 @@ export const testRequestSchema = z
       .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
       .default(''),
     headers: z
-      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
-      .default({}),
+      .record(
+        z.string(),
+        z.union([z.string(), z.array(z.string())], { error: 'must be a string or a list of strings' }),
+        { error: 'request.headers: must be an object of name → string or list of strings' },
+      )
+      .default({})
+      .describe('values of a repeated name as a list (or given in two cases of the name), joined with `,`'),
     bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
     clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
   })
-  .describe('The webhook request to answer, as a caller would send it');
+  .describe(
+    'The webhook request to answer, as a caller would send it (also the request file of `npm run try`)',
+  );
 
 const seedBase64Pattern = /^[A-Za-z0-9+/]{43}=$/;
 

@@ -36,10 +36,16 @@ export const platformHeaderNames: ReadonlySet<string> = new Set([
 
 export const isPlatformHeader = (name: string): boolean => platformHeaderNames.has(name.toLowerCase());
 
-const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const forbiddenInHeaderValue = /[\r\n\0]/;
-/** Other control characters and anything above U+00FF: no HTTP server can send them in a field value. */
-const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
+// What a header may hold, for a script's answer here and a responder's static headers (lib/responders/schema.ts).
+/** RFC 9110 `token`: the characters a header name may use. */
+export const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** CR, LF and NUL (SPEC §2): they would split or end a header. */
+export const forbiddenInHeaderValue = /[\r\n\0]/;
+/**
+ * Other control characters and anything above U+00FF: no HTTP field value may carry them, so Node's HTTP server
+ * (and a strict proxy) would refuse to send them. Tab, visible ASCII and Latin-1 remain.
+ */
+export const unsendableInHeaderValue = /[^\t\r\n\0\x20-\x7e\x80-\xff]/;
 
 export function checkResult(result: ScriptResult): CheckedResult {
   const { statusCode, headers, body } = result;

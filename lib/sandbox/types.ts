@@ -1,14 +1,17 @@
 // The sandbox's public types: what goes into one script execution and what comes out (SPEC §3).
 
-export type ScriptOutcome =
-  | 'ok'
-  | 'timeout'
-  | 'memory'
-  | 'stack'
-  | 'syntax'
-  | 'error'
-  | 'invalid'
-  | 'unsettled';
+/** How a script execution ended; the history, the dry run and the metrics all name outcomes from this list. */
+export const scriptOutcomes = [
+  'ok',
+  'timeout',
+  'memory',
+  'stack',
+  'syntax',
+  'error',
+  'invalid',
+  'unsettled',
+] as const;
+export type ScriptOutcome = (typeof scriptOutcomes)[number];
 
 /**
  * The global `context` a script sees (Secutils-compatible), keys in Secutils' order: the guest builds it in

@@ -3,14 +3,13 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { encodedResultBytes } from '../http/api-gateway-result.ts';
+import { bytesToBase64 } from '../base64.ts';
 import {
   historyBodyMaxBytes,
   historyResponseHeadersMaxBytes,
   lambdaResponseMaxBytes,
   namespaceMaxChars,
 } from '../limits.ts';
-import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
   type PublishRequestMetrics,
@@ -19,6 +18,7 @@ import {
 } from '../metrics/request-metrics.ts';
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
+import { breakerOutcome } from '../responders/outcomes.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, ResponderSettings, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
@@ -28,6 +28,7 @@ import type { ScriptExecution, ScriptOutcome, ScriptRun, ScriptSecrets } from '.
 import { maskSecrets } from '../secrets/mask.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
+import { encodedResultBytes } from './response-encoding.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
 
 /** The one sandbox operation the core needs (lib/sandbox's `Sandbox` satisfies it). */
@@ -278,7 +279,7 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     path: request.path,
     rawQuery: request.rawQuery,
     headers: request.headers,
-    body: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+    body: bytesToBase64(kept),
     bodyTruncated: truncated,
     clientAddress: request.clientAddress,
     statusCode: answer.response.statusCode,

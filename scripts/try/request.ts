@@ -1,41 +1,32 @@
 // The request a script is tried against (SPEC §7 `--request FILE`): JSON
-// `{method, path, rawQuery, headers, bodyBase64, clientAddress}`, every field optional; default `GET /`.
+// `{method, path, rawQuery, headers, bodyBase64, clientAddress}`, every field optional; default `GET /`. The
+// fields follow the dry run's rules (`testRequestSchema`), and headers and query are read as the server reads them.
 import { z } from 'zod';
+import { base64ToBytes } from '../../lib/base64.ts';
+import { type TestRequest, testRequestSchema } from '../../lib/management/schemas.ts';
+import { describeIssues } from '../../lib/responders/schema.ts';
 import { type ScriptContext, scriptContext } from '../../lib/sandbox/index.ts';
+import { headerRecord, parseQuery } from '../../lib/webhook/request-fields.ts';
 
-export const tryRequestSchema = z.strictObject({
-  method: z.string().min(1).default('GET'),
-  path: z.string().startsWith('/').default('/'),
-  rawQuery: z.string().default(''),
-  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
-  bodyBase64: z.base64().default(''),
-  clientAddress: z.string().nullable().default(null),
-});
+/** Parsed under `request`, so an error names the field as the dry run's does (`request.path: …`). */
+const requestFileSchema = z.strictObject({ request: testRequestSchema });
 
-export type TryRequest = z.infer<typeof tryRequestSchema>;
-
-/** One value per query key (the last wins); lower-case header names, repeated values joined with a comma. */
-export function contextOf(request: TryRequest): ScriptContext {
-  const query: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(request.rawQuery)) query[key] = value;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    const key = name.toLowerCase();
-    const joined = Array.isArray(value) ? value.join(',') : value;
-    headers[key] = key in headers ? `${headers[key]},${joined}` : joined;
-  }
-  return scriptContext({
-    method: request.method.toUpperCase(),
-    path: request.path,
-    rawQuery: request.rawQuery,
-    query,
-    headers,
-    body: new Uint8Array(Buffer.from(request.bodyBase64, 'base64')),
-    clientAddress: request.clientAddress,
-  });
+/** A request file's JSON, or the reason it is refused, naming the field. */
+export function readRequest(json: unknown): { request: TestRequest } | { error: string } {
+  const parsed = requestFileSchema.safeParse({ request: json });
+  return parsed.success ? { request: parsed.data.request } : { error: describeIssues(parsed.error) };
 }
 
-/** A readable one-line reason from a zod error, naming the field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+export const defaultRequest: TestRequest = testRequestSchema.parse({});
+
+export function contextOf(request: TestRequest): ScriptContext {
+  return scriptContext({
+    method: (request.method ?? 'GET').toUpperCase(),
+    path: request.path ?? '/',
+    rawQuery: request.rawQuery,
+    query: parseQuery(request.rawQuery),
+    headers: headerRecord(request.headers),
+    body: base64ToBytes(request.bodyBase64),
+    clientAddress: request.clientAddress,
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodedResultBytes, resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
+import { resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
+import { encodedResultBytes } from '../../lib/webhook/response-encoding.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

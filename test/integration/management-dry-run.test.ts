@@ -134,6 +134,19 @@ describe('management API: dry run', () => {
     expect(answer.json.console).toEqual([{ level: 'log', message: 'saw POST /defaults' }]);
   });
 
+  it('joins the values of a header given as a list with a comma, as the public path joins repeated headers', async () => {
+    const created = await call(server, 'POST', '/api/responders', {
+      key,
+      json: draft('/list-header', {}, { script: '({ body: context.headers["x-list"] })' }),
+    });
+    const answer = await call(server, 'POST', `/api/responders/${created.json.id}/test`, {
+      key,
+      json: { request: { headers: { 'X-List': ['a', 'b'] } } },
+    });
+    expect(answer.status).toBe(200);
+    expect(Buffer.from(answer.json.bodyBase64, 'base64').toString()).toBe('a,b');
+  });
+
   it('answers a responder without a script with its static answer and a null outcome', async () => {
     const created = await call(server, 'POST', '/api/responders', { key, json: draft('/static') });
     const answer = await call(server, 'POST', `/api/responders/${created.json.id}/test`, { key, json: {} });

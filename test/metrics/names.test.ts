@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  metricNames,
-  metricsNamespace,
-  scriptOutcomeMetric,
-  scriptOutcomes,
-} from '../../lib/metrics/names.ts';
+import { metricNames, metricsNamespace, scriptOutcomeMetric } from '../../lib/metrics/names.ts';
+import { scriptOutcomes } from '../../lib/sandbox/types.ts';
 
 describe('metric names', () => {
   it('uses the namespace and names of SPEC §6', () => {

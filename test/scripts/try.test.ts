@@ -109,6 +109,25 @@ describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
     });
   });
 
+  it('passes header and query names such as constructor and __proto__ to the script as sent', () => {
+    const script =
+      '({ body: [context.query.__proto__, context.query.constructor, context.headers.constructor] })';
+    const request = { rawQuery: '__proto__=q&constructor=c', headers: { Constructor: 'h' } };
+    const { lines } = tryScripts(
+      '--request',
+      file('names.json', JSON.stringify(request)),
+      file('names.js', script),
+    );
+    expect(JSON.parse(Buffer.from(lines[0].bodyBase64, 'base64').toString())).toEqual(['q', 'c', 'h']);
+  });
+
+  it("refuses a request file by the dry run's rules, naming the field as the dry run does", () => {
+    const request = file('query.json', JSON.stringify({ rawQuery: '?a=1' }));
+    const { status, stderr } = tryScripts('--request', request, file('null.js', 'null'));
+    expect(status).toBe(2);
+    expect(stderr.trim()).toBe(`try: request file ${request}: request.rawQuery: without the leading ?`);
+  });
+
   it('applies the memory limit it is given', () => {
     const { lines } = tryScripts(
       '--memory-bytes',

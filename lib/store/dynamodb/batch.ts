@@ -31,34 +31,44 @@ export async function batchGet(
   return found;
 }
 
-export async function batchDelete(
+export function batchDelete(
   documents: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Key[],
 ): Promise<void> {
-  for (let start = 0; start < keys.length; start += batchWriteMaxRequests) {
-    let pending = keys.slice(start, start + batchWriteMaxRequests).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= maxRounds) throw new Error('BatchWriteItem left requests unprocessed');
-      if (round > 0) await backoff(round);
-      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-    }
-  }
+  return batchWrite(
+    documents,
+    tableName,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
 }
 
-export async function batchPut(
+export function batchPut(
   documents: DynamoDBDocumentClient,
   tableName: string,
   items: readonly Record<string, unknown>[],
 ): Promise<void> {
-  for (let start = 0; start < items.length; start += batchWriteMaxRequests) {
-    let pending = items.slice(start, start + batchWriteMaxRequests).map((Item) => ({ PutRequest: { Item } }));
+  return batchWrite(
+    documents,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
+}
+
+type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Record<string, unknown> } };
+
+async function batchWrite(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+): Promise<void> {
+  for (let start = 0; start < requests.length; start += batchWriteMaxRequests) {
+    let pending = requests.slice(start, start + batchWriteMaxRequests);
     for (let round = 0; pending.length > 0; round++) {
       if (round >= maxRounds) throw new Error('BatchWriteItem left requests unprocessed');
       if (round > 0) await backoff(round);
       const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
   }
 }

@@ -69,6 +69,20 @@ export interface ScriptExecution {
   memoryBytes: number;
   /** Set when this execution left the sandbox in a state that made the host rebuild it. */
   recycled?: RecycleReason;
+  /** The script's calls to upstreams, in the order made; absent when it made none. */
+  upstream?: UpstreamRecord[];
 }
 
 export type SyntaxCheck = { ok: true } | { ok: false; message: string; line: number };
+
+/** One call a script made to an upstream (SPEC §13), as tracked. */
+export interface UpstreamRecord {
+  /** Without its query (or fragment, or credentials). */
+  url: string;
+  method: string;
+  /** Absent when no answer came. */
+  statusCode?: number;
+  durationMs: number;
+  /** The message the script's promise was rejected with. */
+  error?: string;
+}

@@ -1,5 +1,12 @@
 // Messages between the pool (main thread) and a sandbox worker.
-import type { ConsoleLine, RecycleReason, ScriptContext, ScriptLimits, ScriptOutcome } from './types.ts';
+import type {
+  ConsoleLine,
+  RecycleReason,
+  ScriptContext,
+  ScriptLimits,
+  ScriptOutcome,
+  UpstreamRecord,
+} from './types.ts';
 
 export interface WorkerRequest {
   id: number;
@@ -24,6 +31,7 @@ export interface WorkerAnswer {
   durationMs: number;
   memoryBytes: number;
   recycled?: RecycleReason;
+  upstream?: UpstreamRecord[];
 }
 
 /** The first message to a worker. */
@@ -32,4 +40,6 @@ export interface WorkerInit {
   heapStartBytes: number | undefined;
   /** The worker that confined scripts run on (thread-priority.ts), where the pool has others. */
   confinedLane: boolean;
+  /** Script calls may reach private addresses (`FORWARD_ALLOW_PRIVATE=true`, local testing only). */
+  upstreamAllowPrivate: boolean;
 }

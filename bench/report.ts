@@ -24,6 +24,13 @@ export interface Target {
   met: boolean;
 }
 
+/** A table of figures that are not latencies (e.g. costs), rendered as it is. */
+export interface Table {
+  title: string;
+  header: string[];
+  rows: string[][];
+}
+
 export interface Section {
   title: string;
   /** ISO date and time this section ran. */
@@ -32,6 +39,7 @@ export interface Section {
   rows: BenchRow[];
   /** Single figures that are not latencies (sizes, counts, memory). */
   facts?: Record<string, string | number>;
+  tables?: Table[];
   notes?: string[];
   targets?: Target[];
 }
@@ -111,6 +119,19 @@ export function renderReport(
     if (section.facts && Object.keys(section.facts).length > 0) {
       lines.push('');
       for (const [name, value] of Object.entries(section.facts)) lines.push(`- ${name}: ${value}`);
+    }
+    for (const table of section.tables ?? []) {
+      lines.push(
+        '',
+        `${table.title}:`,
+        '',
+        `| ${table.header.join(' | ')} |`,
+        `|---|${table.header
+          .slice(1)
+          .map(() => '---:')
+          .join('|')}|`,
+        ...table.rows.map((row) => `| ${row.join(' | ')} |`),
+      );
     }
     if (section.notes && section.notes.length > 0) {
       lines.push('');

@@ -2,6 +2,7 @@
 // JSON, to bench/results/latest.{md,json}. Sections run alone keep the other sections of the last report.
 import { benchCache } from './cache.ts';
 import { benchColdStart } from './coldstart.ts';
+import { benchCost } from './cost.ts';
 import { benchHandler } from './handler.ts';
 import { benchHttp } from './http.ts';
 import { benchMemory } from './memory.ts';
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<Section>> = {
   coldstart: () => benchColdStart(),
   cache: () => benchCache(),
   memory: () => benchMemory(),
+  cost: () => benchCost(),
 };
 const order = Object.keys(sections);
 

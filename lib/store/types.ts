@@ -24,9 +24,23 @@ export interface ResponderStore {
   listAll(namespace: string): Promise<Responder[]>;
 }
 
+/** A request's place in a responder's history, taken before its answer is known (`HistoryStore.begin`). */
+export interface HistoryEntry {
+  /**
+   * Writes the request into its place. Without one (a request that is not kept), only waits for the place to be
+   * taken, so nothing is left in flight: the place stays with whatever it held.
+   */
+  finish(request?: TrackedRequest): Promise<void>;
+}
+
 export interface HistoryStore {
   /** Keeps `request` as one of the newest `keep` requests of the responder. */
   record(responderId: string, keep: number, request: TrackedRequest): Promise<void>;
+  /**
+   * Starts recording a request whose answer is not known yet: the place is taken while the answer is made, so
+   * `finish` is one write. Never rejects; a failure to take the place is thrown by `finish`.
+   */
+  begin(responderId: string, keep: number): HistoryEntry;
   /** The newest `keep` requests, newest first. */
   list(responderId: string, keep: number): Promise<TrackedRequest[]>;
   get(responderId: string, requestId: string): Promise<TrackedRequest | undefined>;

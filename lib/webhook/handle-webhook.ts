@@ -86,7 +86,14 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(404, notFoundText);
     }
     facts.responderId = responder.id;
-    const answer = await answerUnlessBroken(responder, request, deps);
+    const keep = responder.settings.requestsToTrack;
+    // The history's place is taken while the answer is made, so the answer then waits for one write, not two.
+    const entry = keep > 0 ? deps.history.begin(responder.id, keep) : undefined;
+    const answer = await answerUnlessBroken(responder, request, deps).catch(async (error: unknown) => {
+      // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
+      await entry?.finish().catch(() => {});
+      throw error;
+    });
     if (answer.breakerOpen) facts.breakerOpen = true;
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
@@ -99,10 +106,9 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
         });
       }
     }
-    const keep = responder.settings.requestsToTrack;
-    if (keep > 0) {
+    if (entry) {
       try {
-        await deps.history.record(responder.id, keep, trackedRequest(request, answer));
+        await entry.finish(trackedRequest(request, answer));
       } catch (error) {
         // The caller still gets the answer; the lost history entry is visible in the logs and the metrics.
         facts.historyWriteFailed = true;

@@ -1,14 +1,23 @@
 // Tracked requests in DynamoDB (SPEC §4), capped at N per responder without scanning or deleting: an atomic
 // counter numbers the requests, request n goes to slot n mod N, so the (N+1)-th overwrites the oldest.
 // Each item carries a TTL of 7 days; DynamoDB deletes expired items lazily, so readers skip them too.
+// The request's number is taken before its answer is known (`begin`), so that only the slot write waits for it; a
+// request that is then not kept leaves its number unused and its slot with the older entry, never more than N.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyTtlSeconds } from '../../limits.ts';
 import type { TrackedRequest } from '../../responders/schema.ts';
 import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from '../keys.ts';
 import { tableSchema } from '../table.ts';
-import type { HistoryStore } from '../types.ts';
+import type { HistoryEntry, HistoryStore } from '../types.ts';
 import { batchDelete } from './batch.ts';
+
+/**
+ * The counter outlives the slots it numbered by this much: its TTL is refreshed by every request, so while it
+ * exists the numbers go on, and once TTL has taken it every slot is expired, even if the clocks of the writers
+ * disagreed by less than this.
+ */
+const counterTtlMarginSeconds = 24 * 60 * 60;
 
 interface SlotItem {
   pk: string;
@@ -37,40 +46,53 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   async record(responderId: string, keep: number, request: TrackedRequest): Promise<void> {
-    if (keep <= 0) return;
+    await this.begin(responderId, keep).finish(request);
+  }
+
+  begin(responderId: string, keep: number): HistoryEntry {
+    if (keep <= 0) return { finish: async () => {} };
     const pk = historyPk(responderId);
     const expiresAt = Math.floor(this.#now() / 1000) + historyTtlSeconds;
-    const counted = await this.#documents.send(
+    const counted = this.#documents.send(
       new UpdateCommand({
         TableName: this.#table,
         Key: { pk, sk: historyCounterSk },
-        UpdateExpression: 'ADD seq :one SET #ttl = :expiresAt',
+        UpdateExpression: 'ADD seq :one SET #ttl = :counterExpiresAt',
         ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-        ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
+        ExpressionAttributeValues: { ':one': 1, ':counterExpiresAt': expiresAt + counterTtlMarginSeconds },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const seq = Number(counted.Attributes?.seq);
-    const item: SlotItem = {
-      pk,
-      sk: historySlotSk((seq - 1) % keep),
-      seq,
-      request: JSON.stringify(request),
-      [tableSchema.ttlAttribute]: expiresAt,
+    // Handled here so that a request which never finishes leaves no unhandled rejection; `finish` rethrows it.
+    counted.catch(() => {});
+    const finish = async (request?: TrackedRequest) => {
+      const seq = Number((await counted).Attributes?.seq);
+      if (!request) return;
+      const item: SlotItem = {
+        pk,
+        sk: historySlotSk((seq - 1) % keep),
+        seq,
+        request: JSON.stringify(request),
+        [tableSchema.ttlAttribute]: expiresAt,
+      };
+      try {
+        await this.#documents.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: item,
+            // Two requests racing for one slot: the newer one stays. An expired slot is free whatever its number:
+            // after TTL took the counter the numbers start again at 1, below those of the old slots still
+            // present (TTL deletes days late and in any order), and none of those can be live (see the margin).
+            ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq OR #ttl <= :nowSeconds',
+            ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
+            ExpressionAttributeValues: { ':seq': seq, ':nowSeconds': Math.floor(this.#now() / 1000) },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     };
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: item,
-          // Two requests racing for one slot: the newer one stays.
-          ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq',
-          ExpressionAttributeValues: { ':seq': seq },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    return { finish };
   }
 
   async list(responderId: string, keep: number): Promise<TrackedRequest[]> {

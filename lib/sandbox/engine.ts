@@ -710,7 +710,7 @@ function hostCall(
       case 'random':
         return buffer(random(ctx.getNumber(arg(0))));
       case 'proxy':
-        return startUpstreamCall(ctx, state, JSON.parse(json(0)) as UpstreamOptions, bytesOrNone(1));
+        return startUpstreamCall(ctx, state, JSON.parse(text(0)) as UpstreamOptions, bytesOrNone(1));
       default:
         throw new GuestError('TypeError', 'unknown host operation');
     }

@@ -92,6 +92,42 @@ const core = {
     if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
     return I.text(I.host('decode', copy, 0, 0));
   },
+  ops: { op_proxy_request: async (options) => proxyRequest(options) },
+};
+// SPEC §13: the options as Secutils takes them; the host checks URL, method and header names and sends the call.
+const proxyRequest = async (o) => {
+  if (o === null || typeof o !== 'object') throw new I.TypeError('op_proxy_request needs an object with a url');
+  if (typeof o.url !== 'string') throw new I.Error('Invalid URL: url must be a string');
+  const headers = {};
+  const h = o.headers;
+  if (h !== undefined && h !== null) {
+    if (typeof h !== 'object') throw new I.Error('Invalid header name: headers must be an object of name to string');
+    const names = I.keys(h);
+    for (let i = 0; i < names.length; i++) {
+      const v = h[names[i]];
+      headers[names[i]] = I.S(I.isArray(v) ? v[v.length - 1] : v);
+    }
+  }
+  const b = o.body;
+  let body;
+  if (typeof b === 'string') body = I.stringify(b);
+  else if (b !== undefined && b !== null) {
+    body = I.bytesOf(b);
+    if (body === null && I.isArray(b)) {
+      // context.body as Secutils documents it (number[]), as a forwarder passes it on.
+      const out = new I.U8(b.length);
+      for (let i = 0; i < b.length; i++) { const v = b[i]; if (typeof v !== 'number' || !I.isInt(v) || v < 0 || v > 255) throw new I.TypeError('body must be bytes (0..255) when an array'); out[i] = v; }
+      body = I.apply(I.taBuf, out, []);
+    }
+    if (body === null) throw new I.TypeError('body must be a string, a Uint8Array, an ArrayBuffer or an array of bytes');
+  }
+  const timeout = o.timeout;
+  if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0)) throw new I.TypeError('timeout must be a number of milliseconds');
+  const call = { url: o.url, method: o.method === undefined ? 'GET' : I.S(o.method), headers,
+    insecure: !!o.insecure, decompress: o.decompress === undefined ? true : !!o.decompress };
+  if (typeof timeout === 'number') call.timeoutMs = timeout;
+  const r = await I.host('proxy', I.stringify(call), body);
+  return { statusCode: r[0], headers: I.parse(r[1]), body: new I.U8(r[2]) };
 };
 return { __proto__: null, Deno: { core } };
 })`,

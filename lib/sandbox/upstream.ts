@@ -1,7 +1,7 @@
 // Calls a script makes to an upstream (SPEC §13), as the engine sees them: the transport is a capability the
 // host injects (lib/forwarding holds the HTTP client and the address check), this module keeps one
 // execution's calls within their limits and records each.
-import { upstreamCallsMax } from '../limits.ts';
+import { hardStopGraceMs, upstreamCallsMax } from '../limits.ts';
 import type { UpstreamRecord } from './types.ts';
 
 /** A call as the script made it, its body already bytes. */
@@ -56,8 +56,13 @@ export class UpstreamCalls {
         );
       }
       this.records.push(record);
-      const leftMs = Math.max(0, Math.floor(this.deadline - Date.now()));
-      const timeoutMs = options.timeoutMs === undefined ? leftMs : Math.min(leftMs, options.timeoutMs);
+      const leftMs = Math.max(0, Math.ceil(this.deadline - Date.now()));
+      // A call that would outlast the script is ended by the script's deadline (the engine stops waiting then and
+      // cuts the call): its own timer is only a backstop, set later so the verdict is always the script's timeout.
+      const timeoutMs =
+        options.timeoutMs !== undefined && options.timeoutMs < leftMs
+          ? options.timeoutMs
+          : leftMs + hardStopGraceMs;
       const response = await this.transport.send({ ...options, body, timeoutMs }, this.ending.signal);
       record.statusCode = response.statusCode;
       return response;

@@ -1,7 +1,9 @@
 // `npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...`
 // (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
+
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import {
   createSandbox,
@@ -146,7 +148,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`try: ${error.message}\n`);
     return 2;
   }
-  const sandbox = createSandbox();
+  const sandbox = createSandbox({ upstreamAllowPrivate: upstreamAllowPrivateFromEnv() });
   try {
     for (const [index, file] of options.files.entries()) {
       const run = {

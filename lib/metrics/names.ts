@@ -16,6 +16,9 @@ export const metricNames = {
   historyWriteFailed: 'HistoryWriteFailed',
   storeUnavailable: 'StoreUnavailable',
   coldStart: 'ColdStart',
+  upstreamRequests: 'UpstreamRequests',
+  upstreamErrors: 'UpstreamErrors',
+  upstreamLatency: 'UpstreamLatency',
 } as const;
 
 export const scriptOutcomes = [

@@ -212,6 +212,15 @@ export const consoleLineSchema = z.object({
 });
 
 /** One request kept in a responder's history (SPEC §4). */
+/** One call the script made to an upstream (SPEC §13). */
+export const upstreamCallSchema = z.object({
+  url: z.string().describe('without its query'),
+  method: z.string(),
+  statusCode: z.int().optional().describe('absent when no answer came'),
+  durationMs: z.number(),
+  error: z.string().optional().describe("the message the script's promise was rejected with"),
+});
+
 export const trackedRequestSchema = z.object({
   id: z.string(),
   createdAt: z.int().describe('unix milliseconds'),
@@ -230,6 +239,7 @@ export const trackedRequestSchema = z.object({
   durationMs: z.number(),
   memoryBytes: z.int(),
   console: z.array(consoleLineSchema),
+  upstream: z.array(upstreamCallSchema).optional().describe("the script's calls to upstreams, in order"),
 });
 
 export type TrackedRequest = z.infer<typeof trackedRequestSchema>;

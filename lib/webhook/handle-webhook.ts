@@ -98,6 +98,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
       facts.script = { outcome, durationMs, memoryBytes, ...(recycled ? { recycled } : {}) };
+      if (answer.execution.upstream) facts.upstream = answer.execution.upstream;
       if (answer.execution.console.length > 0) {
         log.info('script console', {
           requestId: request.requestId,
@@ -240,5 +241,6 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     durationMs: answer.execution?.durationMs ?? 0,
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],
+    ...(answer.execution?.upstream ? { upstream: answer.execution.upstream } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { upstreamRequestBodyMaxBytes, upstreamResponseBodyMaxBytes } from '../limits.ts';
 import {
+  endedMessage,
   type UpstreamCall,
   UpstreamFailure,
   type UpstreamResponse,
@@ -153,7 +154,7 @@ export class UpstreamClient implements UpstreamTransport {
         () => finish(new UpstreamFailure(`Upstream request timed out after ${call.timeoutMs} ms`)),
         call.timeoutMs,
       );
-      const onAbort = () => finish(new UpstreamFailure('Upstream request failed: the script ended'));
+      const onAbort = () => finish(new UpstreamFailure(endedMessage));
       signal?.addEventListener('abort', onAbort);
       let responded = false;
       request.on('error', (error: NodeJS.ErrnoException) => {

@@ -38,6 +38,8 @@ export type UpstreamOptions = Omit<UpstreamCall, 'timeoutMs' | 'body'> & { timeo
 export class UpstreamCalls {
   readonly records: UpstreamRecord[] = [];
   private readonly ending = new AbortController();
+  /** Calls sent and not yet answered, with when each started. */
+  private readonly open = new Map<UpstreamRecord, number>();
 
   constructor(
     private readonly transport: UpstreamTransport | undefined,
@@ -56,6 +58,7 @@ export class UpstreamCalls {
         );
       }
       this.records.push(record);
+      this.open.set(record, started);
       const leftMs = Math.max(0, Math.ceil(this.deadline - Date.now()));
       // A call that would outlast the script is ended by the script's deadline (the engine stops waiting then and
       // cuts the call): its own timer is only a backstop, set later so the verdict is always the script's timeout.
@@ -69,18 +72,27 @@ export class UpstreamCalls {
     } catch (error) {
       const failure =
         error instanceof UpstreamFailure ? error : new UpstreamFailure('Upstream request failed');
-      record.error = failure.message;
+      record.error ??= failure.message;
       throw failure;
     } finally {
-      record.durationMs = performance.now() - started;
+      if (this.open.delete(record) || !this.ending.signal.aborted)
+        record.durationMs = performance.now() - started;
     }
   }
 
-  /** The execution is over: calls still open are cut (their sockets closed). */
+  /** The execution is over: calls still open are cut (their sockets closed) and recorded as such now. */
   end(): void {
+    for (const [record, started] of this.open) {
+      record.error = endedMessage;
+      record.durationMs = performance.now() - started;
+    }
+    this.open.clear();
     this.ending.abort();
   }
 }
+
+/** What a call still open when the execution ended is recorded with (its promise is gone with the execution). */
+export const endedMessage = 'Upstream request failed: the script ended';
 
 /** The URL as recorded: no query, fragment or credentials (they often carry tokens). */
 function withoutQuery(text: string): string {

@@ -130,6 +130,18 @@ describe('op_proxy_request', () => {
     expect(execution.upstream).toHaveLength(10);
   });
 
+  it('cuts a call the script did not wait for when the script ends, and records it', async () => {
+    const execution = await run(
+      `(() => { Deno.core.ops.op_proxy_request({ url: 'BASE/hang' }); return { body: 'done' }; })()`,
+    );
+    expect(text(execution.body)).toBe('done');
+    expect(execution.upstream).toEqual([
+      expect.objectContaining({ url: `${base}/hang`, error: 'Upstream request failed: the script ended' }),
+    ]);
+    const after = await run(`({ body: 'after' })`);
+    expect(text(after.body)).toBe('after');
+  });
+
   it('times out at the script deadline when the upstream never answers', async () => {
     const execution = await run(
       `(async () => { try { await Deno.core.ops.op_proxy_request({ url: 'BASE/hang' }); } catch (e) { return { body: e.message }; } })()`,

@@ -47,6 +47,41 @@ async function runOurs(seconds: number): Promise<{ row: BenchRow; inWorker: Benc
 }
 
 /**
+ * The same execution with the memory limit changing every run over eight distinct values (issue 11: a worker
+ * that kept modules per exact limit rebuilt one per run once more than four were in use).
+ */
+async function runOursMixedLimits(seconds: number): Promise<BenchRow> {
+  const sandbox = createSandbox({ poolSize: 1 });
+  const context = benchContext();
+  const defaults = { statusCode: 200, headers: [], body: new Uint8Array(0) };
+  const limitsMiB = [1.5, 3, 5, 9, 12, 20, 40, 64];
+  let runs = 0;
+  try {
+    const once = async () => {
+      const memoryBytes = Math.round((limitsMiB[runs++ % limitsMiB.length] as number) * 1024 * 1024);
+      const execution = await sandbox.run({
+        script: responderScript,
+        context,
+        defaults,
+        limits: { memoryBytes },
+      });
+      if (execution.outcome !== 'ok') throw new Error(`ours, mixed limits: ${execution.outcome}`);
+      return execution;
+    };
+    checkAnswerOf(await once());
+    const { latenciesMs, elapsedS } = await timeLoop(once, { seconds, warmUp: 500 });
+    return {
+      name: `ours: the same, memory limit round-robin over ${limitsMiB.length} values`,
+      ...summarize(latenciesMs),
+      perSecond: latenciesMs.length / elapsedS,
+      note: 'tenants with different limits sharing a worker',
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/**
  * The floor under the round trip: a plain worker that spends the same time as ours did inside the worker
  * (busy, no sandbox) and posts a message of the same shape back. What is left above `workMs` is the cost of
  * two thread hand-overs on this machine (idle vCPUs wake slowly), which no sandbox change removes.
@@ -178,10 +213,11 @@ async function runIsolatedVm(ivm: IsolatedVm, seconds: number): Promise<BenchRow
 export async function benchSandbox(seconds = 5): Promise<Section> {
   const ours = await runOurs(seconds);
   const floor = await runWorkerFloor(seconds, ours.inWorker.p50Ms);
+  const mixedLimits = await runOursMixedLimits(seconds);
   const nodeVm = await runNodeVm(seconds);
   const ivm = loadIsolatedVm();
   const isolated = typeof ivm === 'string' ? undefined : await runIsolatedVm(ivm, seconds);
-  const rows = [ours.row, ours.inWorker, floor, nodeVm, ...(isolated ? [isolated] : [])];
+  const rows = [ours.row, ours.inWorker, mixedLimits, floor, nodeVm, ...(isolated ? [isolated] : [])];
   const p50 = ours.row.p50Ms;
   const targets = [
     {

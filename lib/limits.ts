@@ -13,6 +13,28 @@ export const deploymentCaps = {
   deadlineMs: 25_000,
 } as const;
 
+const mebibyte = 1024 * 1024;
+/**
+ * The memory size classes of the sandbox (ascending; the last is `deploymentCaps.memoryBytes`). A sandbox worker
+ * keeps one QuickJS module per class in use, whose WebAssembly memory is sized for the class: building a module
+ * costs ~20 ms, so a limit outside a fixed set of classes would make every tenant with an unusual limit rebuild
+ * modules on the workers all tenants share. A script may use up to its limit rounded up to the next class (the
+ * hard bound: the memory's `maximum`); QuickJS's own count, set to the exact limit, stops some scripts before.
+ * - 1, 2, 4 MiB: a responder that asks for little is held close to it (below 16 MiB every module's memory is
+ *   16 MiB, the QuickJS build's minimum, so these cost no more address space than the default's);
+ * - 10 MiB: the default (`defaultScriptLimits`), held exactly;
+ * - 16, 24, 32, 48, 64 MiB: steps of at most 1.5x up to the cap, so a limit above the default gets at most
+ *   50 % more.
+ * Nine classes: a worker holds at most nine modules, each at most 16 MiB (up to the 10 MiB class) or 32 MiB
+ * (its high-water mark, past which it is rebuilt) of WebAssembly memory, about 230 MiB with all in use.
+ */
+export const scriptMemoryClassesBytes = [1, 2, 4, 10, 16, 24, 32, 48, 64].map((mib) => mib * mebibyte);
+
+/** The class a memory limit falls in: the smallest class that holds it (the limit itself above the largest). */
+export function scriptMemoryClassBytes(memoryBytes: number): number {
+  return scriptMemoryClassesBytes.find((ceiling) => ceiling >= memoryBytes) ?? memoryBytes;
+}
+
 /**
  * How long past the deadline the host waits before it stops a script from outside (a script stuck in a
  * native built-in never returns to the interpreter loop, so the engine's own interrupt cannot stop it).

@@ -60,6 +60,8 @@ export function toExecution(
       headers: answer.headers ?? defaults.headers,
       body: answer.body ?? defaults.body,
       ...common,
+      ...(answer.skipRequest ? { skipRequest: true } : {}),
+      ...(answer.trackResponse === false ? { trackResponse: false } : {}),
     };
   }
   const failure = failureText(answer.outcome, limits, answer.message, answer.line);

@@ -4,10 +4,8 @@ import type { ScriptContext } from './types.ts';
 
 export const emptyScriptContext: ScriptContext = {
   method: 'GET',
-  path: '/',
-  rawQuery: '',
-  query: {},
   headers: {},
+  path: '/',
+  query: {},
   body: new Uint8Array(0),
-  clientAddress: null,
 };

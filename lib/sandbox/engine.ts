@@ -1,7 +1,7 @@
 // One QuickJS execution at a time, inside a sandbox worker: every execution starts from a fresh runtime and
 // context (one made per module, then written back from a snapshot of the module's memory after each
 // execution: see heap-snapshot.ts), the compiled WebAssembly reused, memory capped in bytes by the
-// WebAssembly memory itself.
+// WebAssembly memory itself at the limit's size class (one module per class: `scriptMemoryClassesBytes`).
 import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import {
   type CustomizeVariantOptions,
@@ -14,7 +14,8 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { defaultScriptLimits } from '../limits.ts';
+import { defaultScriptLimits, scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../limits.ts';
+import { contextFields } from './context.ts';
 import { emptyScriptContext } from './empty-context.ts';
 import { chunkOfGlobal, guestChunks, guestCore, guestFaults, lazyGlobals } from './guest-prelude.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
@@ -57,8 +58,11 @@ const initialMemoryBytes = 256 * pageBytes;
 const runtimeBaselineBytes = 1024 * 1024;
 /** A module whose memory grew past this (WebAssembly memory never shrinks) is rebuilt to give it back. */
 const highWaterMarkBytes = initialMemoryBytes + 16 * 1024 * 1024;
-/** Modules kept per worker, one per distinct memory limit in use. */
-const maxModules = 4;
+/**
+ * Modules kept per worker: one per memory class, so that no mix of limits in use makes a worker rebuild modules
+ * (see `scriptMemoryClassesBytes`).
+ */
+const maxModules = scriptMemoryClassesBytes.length;
 /** Scripts kept compiled per module, each in a snapshot of its own (~0.4 MB each). */
 const maxCompiledScripts = 8;
 
@@ -68,7 +72,8 @@ interface EmscriptenHeap {
 }
 
 interface Slot {
-  memoryBytes: number;
+  /** The memory class: the most any script run in this module may use. */
+  classBytes: number;
   qjs: QuickJSWASMModule;
   memory: WebAssembly.Memory;
   /** The one runtime and context of this module, put back to a snapshot after every execution. */
@@ -139,6 +144,10 @@ interface ResultMeta {
   s: number | string | null;
   h: string[] | null;
   b: 'none' | 'raw' | 'text' | 'bytes';
+  /** skipRequest: true */
+  k?: true;
+  /** trackResponse: false */
+  t?: false;
 }
 
 interface CompiledScript {
@@ -188,6 +197,9 @@ export class Engine {
       state.console = new ConsoleCapture();
       state.upstream = new UpstreamCalls(this.upstream, state.deadline);
       prepared.runtime.setMaxStackSize(limits.stackBytes);
+      // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
+      // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
+      prepared.runtime.setMemoryLimit(limits.memoryBytes + runtimeBaselineBytes);
       try {
         answer = await this.execute(prepared, request, compiled);
       } finally {
@@ -250,7 +262,7 @@ export class Engine {
       await this.prepareIdle(memoryBytes);
     } catch {
       // A module that cannot make a context is rebuilt by the next execution.
-      this.slots.delete(memoryBytes);
+      this.slots.delete(scriptMemoryClassBytes(memoryBytes));
     }
   }
 
@@ -335,8 +347,9 @@ export class Engine {
     compiled: QuickJSHandle | undefined,
   ): Promise<Outcome> {
     const { ctx, guest } = prepared;
-    const { body, ...rest } = request.context ?? emptyScriptContext;
-    const json = ctx.newString(JSON.stringify([...seedWords(), rest]));
+    const context = request.context ?? emptyScriptContext;
+    const body = context.body;
+    const json = ctx.newString(JSON.stringify([...seedWords(), contextFields(context)]));
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     let ran: ReturnType<QuickJSContext['callFunction']> | undefined;
     try {
@@ -421,11 +434,16 @@ export class Engine {
     else if (meta.b === 'bytes') {
       body = part(2).consume((h) => ctx.getArrayBuffer(h).consume((view) => new Uint8Array(view.value)));
     }
-    return checkResult({
+    const checked = checkResult({
       statusCode: meta.s === null ? undefined : Number(meta.s),
       headers: meta.h === null ? undefined : pairsOf(meta.h),
       body,
     });
+    if (checked.outcome !== 'ok') return checked;
+    const outcome: Outcome = checked;
+    if (meta.k) outcome.skipRequest = true;
+    if (meta.t === false) outcome.trackResponse = false;
+    return outcome;
   }
 
   private consumeFault(
@@ -494,12 +512,12 @@ export class Engine {
   }
 
   private drop(slot: Slot): void {
-    this.slots.delete(slot.memoryBytes);
+    this.slots.delete(slot.classBytes);
   }
 
   private prepare(slot: Slot): Prepared {
     const runtime = slot.qjs.newRuntime();
-    runtime.setMemoryLimit(slot.memoryBytes + runtimeBaselineBytes);
+    runtime.setMemoryLimit(slot.classBytes + runtimeBaselineBytes);
     // QuickJS's parser recurses once per nesting level and checks only this limit: without it a deeply nested
     // script overflows the worker's native stack first. Every snapshot holds it, so the save check and the
     // compile of a run (each right after a restore) parse under the same limit.
@@ -534,29 +552,30 @@ export class Engine {
   }
 
   private async slotFor(memoryBytes: number): Promise<Slot> {
-    const existing = this.slots.get(memoryBytes);
+    const classBytes = scriptMemoryClassBytes(memoryBytes);
+    const existing = this.slots.get(classBytes);
     if (existing) {
       // Most recently used last, so the oldest is evicted first.
-      this.slots.delete(memoryBytes);
-      this.slots.set(memoryBytes, existing);
+      this.slots.delete(classBytes);
+      this.slots.set(classBytes, existing);
       return existing;
     }
-    const slot = await this.newSlot(memoryBytes);
-    this.slots.set(memoryBytes, slot);
+    const slot = await this.newSlot(classBytes);
+    this.slots.set(classBytes, slot);
     while (this.slots.size > maxModules) {
       const oldest = this.slots.values().next().value as Slot;
-      this.slots.delete(oldest.memoryBytes);
+      this.slots.delete(oldest.classBytes);
     }
     return slot;
   }
 
   /**
-   * A module whose heap can hold `memoryBytes` for the script and no more. QuickJS's own memory limit counts
+   * A module whose heap can hold `classBytes` for the script and no more. QuickJS's own memory limit counts
    * allocations, not bytes, in this build, so the byte cap is the WebAssembly memory's maximum; below the
    * build's 16 MiB minimum, a ballast allocation made once at start takes up the rest.
    */
-  private async newSlot(memoryBytes: number): Promise<Slot> {
-    const heapBytes = memoryBytes + runtimeBaselineBytes;
+  private async newSlot(classBytes: number): Promise<Slot> {
+    const heapBytes = classBytes + runtimeBaselineBytes;
     const heapStart = this.heapStartBytes ?? (await this.measureHeapStart());
     const maximumBytes = Math.max(
       initialMemoryBytes,
@@ -567,7 +586,7 @@ export class Engine {
       maximum: maximumBytes / pageBytes,
     });
     const slot: Slot = {
-      memoryBytes,
+      classBytes,
       qjs: undefined as unknown as QuickJSWASMModule,
       memory,
       prepared: undefined,
@@ -705,6 +724,8 @@ function hostCall(
         return buffer(hmac(text(0) as HashAlgorithm, bytes(1), bytes(2)));
       case 'digest':
         return buffer(digest(text(0) as HashAlgorithm, bytes(1)));
+      case 'byteLength':
+        return ctx.newNumber(Buffer.byteLength(json(0)));
       case 'uuid':
         return ctx.newString(uuid());
       case 'random':

@@ -92,6 +92,22 @@ const core = {
     if (copy === null) throw new I.TypeError('Deno.core.decode needs a Uint8Array');
     return I.text(I.host('decode', copy, 0, 0));
   },
+  byteLength(text) { return I.host('byteLength', I.stringify(I.S(text))); },
+  // Each byte as one UTF-16 unit (Latin-1), as Deno does; in slices, since a call takes a bounded argument list.
+  encodeBinaryString(bytes) {
+    const copy = I.bytesOf(bytes);
+    if (copy === null) throw new I.TypeError('Deno.core.encodeBinaryString needs a Uint8Array');
+    const n = I.apply(I.abLen, copy, []);
+    let s = '';
+    for (let i = 0; i < n; i += 4096) s += I.apply(I.fromCharCode, undefined, new I.U8(copy, i, n - i < 4096 ? n - i : 4096));
+    return s;
+  },
+  // Deno writes to stdout, or stderr when isErr; here a console line (log or error) without its final newline.
+  print(message, isErr) {
+    let line = I.S(message);
+    if (line.length > 0 && line[line.length - 1] === '\\n') line = I.apply(I.strSlice, line, [0, -1]);
+    I.host('log', isErr ? 'error' : 'log', I.stringify(line));
+  },
   ops: { op_proxy_request: async (options) => proxyRequest(options) },
 };
 // SPEC §13: the options as Secutils takes them; the host checks URL, method and header names and sends the call.
@@ -127,7 +143,7 @@ const proxyRequest = async (o) => {
     insecure: !!o.insecure, decompress: o.decompress === undefined ? true : !!o.decompress };
   if (typeof timeout === 'number') call.timeoutMs = timeout;
   const r = await I.host('proxy', I.stringify(call), body);
-  return { statusCode: r[0], headers: I.parse(r[1]), body: new I.U8(r[2]) };
+  return { statusCode: r[0], headers: I.parse(r[1]), body: I.asBody(new I.U8(r[2])) };
 };
 return { __proto__: null, Deno: { core } };
 })`,
@@ -188,7 +204,7 @@ const I = { __proto__: null, G: globalThis, host, dp, keys: O.keys, isArray: Arr
   taTag: getter(TA, Symbol.toStringTag), taSet: TA.set, dvBuf: getter(DV, 'buffer'),
   dvOff: getter(DV, 'byteOffset'), dvLen: getter(DV, 'byteLength'), TypeError, RangeError, Error,
   toStr: O.prototype.toString, indexOf: Array.prototype.indexOf, strIndexOf: String.prototype.indexOf,
-  wellFormed: String.prototype.isWellFormed };
+  wellFormed: String.prototype.isWellFormed, strSlice: String.prototype.slice, fromCharCode: String.fromCharCode };
 const apply = I.apply;
 // The errors QuickJS raises itself for its limits (its parsers report stack overflow as a SyntaxError).
 I.limitProtos = [InternalError.prototype, SyntaxError.prototype, RangeError.prototype];
@@ -220,23 +236,31 @@ for (let i = 0; i < lazy.length; i++) {
     get() { const made = apply(eager[name] || host('load', name), undefined, [I]); const k = I.keys(made); for (let j = 0; j < k.length; j++) own(k[j], made[k[j]]); return made[name]; },
     set(value) { own(name, value); } });
 }
+// Secutils' body is a number[]: JSON gives the array of numbers, made only when asked for (a large body stays
+// bytes otherwise). Array.prototype.slice on a non-array makes a plain Array without calling any setter.
+const arraySlice = Array.prototype.slice;
+const bodyJSON = { value: function toJSON() { return apply(arraySlice, this, []); }, writable: true, configurable: true };
+// Bytes as a script receives them (context.body, an upstream's answer): a Uint8Array whose JSON is number[].
+I.asBody = (bytes) => { dp(bytes, 'toJSON', bodyJSON); return bytes; };
 // Also reseeds Math.random: the host starts every execution from one snapshot of this context.
 // json: [four 32-bit seeds, the context without its body].
-const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = new U8(body); own('context', o); };
+const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = I.asBody(new U8(body)); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};
 // A string the host can read as a C string and get back exactly: no NUL, no lone surrogate.
 const plain = (s) => apply(I.strIndexOf, s, ['\0']) < 0 && apply(I.wellFormed, s, []);
 // Built by concatenation, not by JSON.stringify of an object: nothing here goes through the script's prototypes.
-const meta = (status, headers, kind) => '{"s":' + (status === undefined ? 'null' : status - status === 0 ? I.S(status) : I.stringify(I.S(status))) + ',"h":' + (headers === null ? 'null' : headers) + ',"b":"' + kind + '"}';
+// The head is everything but the body's kind: \`head + kind + '"}'\`.
+const head = (status, headers, flags) => '{"s":' + (status === undefined ? 'null' : status - status === 0 ? I.S(status) : I.stringify(I.S(status))) + ',"h":' + (headers === null ? 'null' : headers) + flags + ',"b":"';
+const meta = (m, kind) => m + kind + '"}';
 // A string of more UTF-16 units than the cap has more UTF-8 bytes too: refuse before copying it. JSON text is
 // plain already (JSON.stringify escapes NUL and lone surrogates), so only other strings are scanned.
-const textBody = (status, headers, s, isJson) => s.length > max ? tooLong() : isJson || plain(s) ? ['ok', meta(status, headers, 'raw'), s] : ['ok', meta(status, headers, 'text'), I.stringify(s)];
+const textBody = (m, s, isJson) => s.length > max ? tooLong() : isJson || plain(s) ? ['ok', meta(m, 'raw'), s] : ['ok', meta(m, 'text'), I.stringify(s)];
 const tooLong = () => invalid('the body is larger than ' + max + ' bytes');
 // The result as ['ok', meta, body], ['invalid', reason] or ['json-error', error]; checked on the host.
 const finish = (r) => {
-  if (r === undefined || r === null) return ['ok', meta(undefined, null, 'none')];
+  if (r === undefined || r === null) return ['ok', '{"s":null,"h":null,"b":"none"}'];
   if (typeof r !== 'object') return invalid('expected an object with statusCode, headers and body, got ' + a(r));
   let status = r.statusCode;
   if (status === null) status = undefined;
@@ -248,22 +272,37 @@ const finish = (r) => {
     const names = I.keys(h);
     let list = '';
     for (let i = 0; i < names.length; i++) {
-      const v = h[names[i]];
+      let v = h[names[i]];
+      // An array keeps its last element, as Secutils does.
+      if (I.isArray(v)) {
+        const n = v.length;
+        if (n === 0) return invalid('header ' + I.stringify(names[i]) + ' is an empty array');
+        let last;
+        for (let j = 0; j < n; j++) {
+          last = v[j];
+          if (typeof last !== 'string') return invalid('header ' + I.stringify(names[i]) + ' must be a string or an array of strings, got an array holding ' + a(last));
+        }
+        v = last;
+      }
       if (typeof v !== 'string') return invalid('header ' + I.stringify(names[i]) + ' must be a string, got ' + a(v));
       list += (i > 0 ? ',' : '') + I.stringify(names[i]) + ',' + I.stringify(v);
     }
     headers = '[' + list + ']';
   }
+  const skip = r.skipRequest, track = r.trackResponse;
+  if (skip !== undefined && skip !== null && typeof skip !== 'boolean') return invalid('skipRequest must be a boolean, got ' + a(skip));
+  if (track !== undefined && track !== null && typeof track !== 'boolean') return invalid('trackResponse must be a boolean, got ' + a(track));
+  const m = head(status, headers, (skip === true ? ',"k":true' : '') + (track === false ? ',"t":false' : ''));
   const b = r.body;
-  if (b === undefined || b === null) return ['ok', meta(status, headers, 'none')];
-  if (typeof b === 'string') return textBody(status, headers, b, false);
+  if (b === undefined || b === null) return ['ok', meta(m, 'none')];
+  if (typeof b === 'string') return textBody(m, b, false);
   const bytes = I.bytesOf(b);
-  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong() : ['ok', meta(status, headers, 'bytes'), bytes];
+  if (bytes !== null) return apply(I.abLen, bytes, []) > max ? tooLong() : ['ok', meta(m, 'bytes'), bytes];
   if (I.isArray(b)) {
     const n = b.length;
     let all = n <= max;
     for (let i = 0; all && i < n; i++) { const v = b[i]; all = typeof v === 'number' && I.isInt(v) && v >= 0 && v <= 255; }
-    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', meta(status, headers, 'bytes'), apply(I.taBuf, out, [])]; }
+    if (all) { const out = new U8(n); for (let i = 0; i < n; i++) out[i] = b[i]; return ['ok', meta(m, 'bytes'), apply(I.taBuf, out, [])]; }
   }
   if (typeof b === 'function' || typeof b === 'symbol' || typeof b === 'bigint') return invalid('the body is ' + a(b) + ', which has no JSON form');
   let json;
@@ -272,7 +311,7 @@ const finish = (r) => {
     return ['json-error', e];
   }
   if (typeof json !== 'string') return invalid('the body has no JSON form');
-  return textBody(status, headers, json, true);
+  return textBody(m, json, true);
 };
 // The script's value, awaited, as finish makes it; ['threw', error] when reading it threw.
 const done = async (v) => { const r = await v; try { return finish(r); } catch (e) { return ['threw', e]; } };

@@ -6,6 +6,7 @@ import { WorkerPool } from './pool.ts';
 import type { WorkerAnswer } from './protocol.ts';
 import type { RecycleReason, ScriptExecution, ScriptRun, SyntaxCheck } from './types.ts';
 
+export { type ContextSource, scriptContext } from './context.ts';
 export { emptyScriptContext } from './empty-context.ts';
 export { bundledWasmFileName, bundledWorkerFileName, wasmPackageName } from './files.ts';
 export * from './types.ts';

@@ -31,6 +31,8 @@ export interface WorkerAnswer {
   durationMs: number;
   memoryBytes: number;
   recycled?: RecycleReason;
+  skipRequest?: boolean;
+  trackResponse?: boolean;
   upstream?: UpstreamRecord[];
 }
 

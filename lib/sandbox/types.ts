@@ -10,20 +10,24 @@ export type ScriptOutcome =
   | 'invalid'
   | 'unsettled';
 
-/** The global `context` a script sees (Secutils-compatible). */
+/**
+ * The global `context` a script sees (Secutils-compatible), keys in Secutils' order: the guest builds it in
+ * this order whatever order a caller uses (see context.ts).
+ */
 export interface ScriptContext {
+  /** `ip:port` of the caller (the bare IP behind API Gateway); absent when unknown. */
+  clientAddress?: string;
   method: string;
-  /** The request path below the namespace, as received. */
-  path: string;
-  /** The query string without `?`. */
-  rawQuery: string;
-  /** One value per key, the last wins. */
-  query: Record<string, string>;
   /** Lower-case names, repeated headers joined with a comma. */
   headers: Record<string, string>;
+  /** The request path below the namespace, as received. */
+  path: string;
+  /** The query string without `?`; absent when the request has none. */
+  rawQuery?: string;
+  /** One value per key, the last wins. */
+  query: Record<string, string>;
+  /** The request bytes; `JSON.stringify` gives an array of numbers, as Secutils' `number[]` does. */
   body: Uint8Array;
-  /** `ip:port` of the caller where known. */
-  clientAddress: string | null;
 }
 
 export interface ScriptLimits {
@@ -69,6 +73,10 @@ export interface ScriptExecution {
   memoryBytes: number;
   /** Set when this execution left the sandbox in a state that made the host rebuild it. */
   recycled?: RecycleReason;
+  /** The script answered `skipRequest: true`: this request stays out of the history. */
+  skipRequest?: boolean;
+  /** The script answered `trackResponse: false`: the tracked entry keeps the status only of the answer. */
+  trackResponse?: boolean;
   /** The script's calls to upstreams, in the order made; absent when it made none. */
   upstream?: UpstreamRecord[];
 }

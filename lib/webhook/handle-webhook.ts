@@ -17,6 +17,7 @@ import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
+import { scriptContext } from '../sandbox/context.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -109,7 +110,10 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     }
     if (entry) {
       try {
-        await entry.finish(trackedRequest(request, answer));
+        // A script's `skipRequest` leaves its place unused: waited for, nothing written.
+        await entry.finish(
+          answer.execution?.skipRequest === true ? undefined : trackedRequest(request, answer),
+        );
       } catch (error) {
         // The caller still gets the answer; the lost history entry is visible in the logs and the metrics.
         facts.historyWriteFailed = true;
@@ -179,15 +183,7 @@ export async function answerWith(
   const defaults = { statusCode: settings.statusCode, headers: [...settings.headers], body: body.slice() };
   const ran = await sandbox.run({
     script: settings.script,
-    context: {
-      method: request.method,
-      path: request.path,
-      rawQuery: request.rawQuery,
-      query: request.query,
-      headers: request.headers,
-      body: request.body,
-      clientAddress: request.clientAddress,
-    },
+    context: scriptContext(request),
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
   });

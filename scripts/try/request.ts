@@ -1,7 +1,7 @@
 // The request a script is tried against (SPEC §7 `--request FILE`): JSON
 // `{method, path, rawQuery, headers, bodyBase64, clientAddress}`, every field optional; default `GET /`.
 import { z } from 'zod';
-import type { ScriptContext } from '../../lib/sandbox/index.ts';
+import { type ScriptContext, scriptContext } from '../../lib/sandbox/index.ts';
 
 export const tryRequestSchema = z.strictObject({
   method: z.string().min(1).default('GET'),
@@ -24,7 +24,7 @@ export function contextOf(request: TryRequest): ScriptContext {
     const joined = Array.isArray(value) ? value.join(',') : value;
     headers[key] = key in headers ? `${headers[key]},${joined}` : joined;
   }
-  return {
+  return scriptContext({
     method: request.method.toUpperCase(),
     path: request.path,
     rawQuery: request.rawQuery,
@@ -32,7 +32,7 @@ export function contextOf(request: TryRequest): ScriptContext {
     headers,
     body: new Uint8Array(Buffer.from(request.bodyBase64, 'base64')),
     clientAddress: request.clientAddress,
-  };
+  });
 }
 
 /** A readable one-line reason from a zod error, naming the field. */

@@ -7,6 +7,7 @@ import {
   ResponderNotFoundError,
 } from '../../lib/store/index.ts';
 import { useDynalite } from '../support/dynalite.ts';
+import { trackedRequest } from '../support/tracked-request.ts';
 
 const db = useDynalite();
 
@@ -157,22 +158,3 @@ describe('DynamoDB responder store', () => {
     expect(bigAgain.version).toBe(3);
   });
 });
-
-function trackedRequest(id: string) {
-  return {
-    id,
-    createdAt: Date.now(),
-    method: 'POST',
-    path: '/hook',
-    rawQuery: '',
-    headers: {},
-    body: '',
-    bodyTruncated: false,
-    clientAddress: null,
-    statusCode: 200,
-    outcome: null,
-    durationMs: 0,
-    memoryBytes: 0,
-    console: [],
-  };
-}

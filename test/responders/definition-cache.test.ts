@@ -106,4 +106,42 @@ describe('definition cache', () => {
     expect(next.hit).toBe(true);
     expect(selectResponder(next.table, 'GET', '/new')).toBeDefined();
   });
+
+  it('forgets only the namespace invalidated: the others stay cached', async () => {
+    const source = counting({});
+    const cache = new DefinitionCache({ load: source.load, ttlMs: 60_000 });
+    await cache.lookup('a');
+    await cache.lookup('b');
+    cache.invalidate('a');
+    expect((await cache.lookup('b')).hit).toBe(true);
+    expect((await cache.lookup('a')).hit).toBe(false);
+    expect(source.loads).toEqual(['a', 'b', 'a']);
+  });
+
+  it('forgets every namespace, and every load in flight, on invalidate()', async () => {
+    const answers = new Map<string, (responders: Responder[]) => void>();
+    const loads: string[] = [];
+    const cache = new DefinitionCache({
+      load: (namespace) => {
+        loads.push(namespace);
+        return new Promise<Responder[]>((resolve) => answers.set(namespace, resolve));
+      },
+      ttlMs: 60_000,
+    });
+    const settledA = cache.lookup('a');
+    answers.get('a')?.([responder('/old')]);
+    await settledA;
+    const inFlightB = cache.lookup('b');
+    cache.invalidate();
+    answers.get('b')?.([responder('/old')]);
+    await inFlightB;
+    const again = [cache.lookup('a'), cache.lookup('b')];
+    answers.get('a')?.([responder('/new')]);
+    answers.get('b')?.([responder('/new')]);
+    for (const lookup of await Promise.all(again)) {
+      expect(lookup.hit).toBe(false);
+      expect(selectResponder(lookup.table, 'GET', '/new')).toBeDefined();
+    }
+    expect(loads).toEqual(['a', 'b', 'a', 'b']);
+  });
 });

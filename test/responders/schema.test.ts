@@ -111,6 +111,11 @@ describe('responder schema', () => {
       'settings.limits.memoryBytes',
     ],
     [
+      'memory under 1 MiB, in which QuickJS cannot build a context',
+      (d: typeof valid) => (d.settings.limits.memoryBytes = 1024 * 1024 - 1),
+      'settings.limits.memoryBytes: must be at least 1048576',
+    ],
+    [
       'a deadline over 25 s',
       (d: typeof valid) => (d.settings.limits.deadlineMs = 25_001),
       'settings.limits.deadlineMs',
@@ -124,6 +129,12 @@ describe('responder schema', () => {
     ],
   ])('rejects %s, naming the field', (_what, change, expected) => {
     expect(problem(change as (d: typeof valid) => void)).toContain(expected);
+  });
+
+  it('accepts the least memory a script can run in, 1 MiB', () => {
+    const draft = structuredClone(valid);
+    draft.settings.limits.memoryBytes = 1024 * 1024;
+    expect(responderCreateSchema.safeParse(draft).success).toBe(true);
   });
 
   it('accepts "/" alone as a path', () => {

@@ -68,10 +68,13 @@ describe('context', () => {
     expect(body).toBe('[true,3,255]');
   });
 
-  it('has a null clientAddress when unknown', async () => {
+  it('leaves clientAddress out when unknown', async () => {
     expect(
-      await answer('({ body: String(context.clientAddress) })', requestContext({ clientAddress: null })),
-    ).toBe('null');
+      await answer(
+        "({ body: String('clientAddress' in context) })",
+        requestContext({ clientAddress: undefined }),
+      ),
+    ).toBe('false');
   });
 });
 

@@ -77,6 +77,14 @@ describe('op_proxy_request', () => {
     expect(seen[0]?.headers['x-hub-signature-256']).toBe('sha256=00');
   });
 
+  it("gives the answer's body as bytes whose JSON is Secutils' number[]", async () => {
+    const execution = await run(`(async () => {
+      const r = await Deno.core.ops.op_proxy_request({ url: 'BASE/binary' });
+      return { body: JSON.stringify({ bytes: r.body, first: r.body[1], copy: new Uint8Array(r.body).length }) };
+    })()`);
+    expect(JSON.parse(text(execution.body))).toEqual({ bytes: [0, 255, 1, 254], first: 255, copy: 4 });
+  });
+
   it.each([
     ['a number array', '[1, 2, 255]', '0102ff'],
     ['an ArrayBuffer', 'new Uint8Array([9]).buffer', '09'],

@@ -3,11 +3,18 @@ import { defineConfig } from 'vitest/config';
 
 // The suites that talk to the store run a second time against Amazon's DynamoDB Local, which needs Java:
 // dynalite is a reimplementation and differs from DynamoDB in places (README "Tests").
+// The management CLI's suite is left out: it spawns the CLI, whose store calls the other suites already make.
 const dynamodbLocalSuites = [
   'test/integration/responder-store.test.ts',
   'test/integration/webhook.test.ts',
   'test/integration/management-*.test.ts',
+  'test/integration/concurrency.test.ts',
+  'test/integration/history-*.test.ts',
+  'test/integration/route-claims.test.ts',
+  'test/integration/page-tokens.test.ts',
+  'test/store/history-ttl-deletion.test.ts',
 ];
+const dynamodbLocalExcluded = ['test/integration/management-cli.test.ts'];
 const javaFound = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 // Vitest evaluates this file more than once per run; the flag keeps the notice to one line.
 const noticed = globalThis as { dynamodbLocalSkipNoticed?: boolean };
@@ -31,6 +38,7 @@ export default defineConfig({
               test: {
                 name: 'dynamodb-local',
                 include: dynamodbLocalSuites,
+                exclude: dynamodbLocalExcluded,
                 globalSetup: ['test/support/dynamodb-local.ts'],
               },
             },
@@ -47,9 +55,9 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       // The figure is worth seeing when a test failed too (the thresholds are checked either way).
       reportOnFailure: true,
-      // Just below the figures measured on 2026-12-05 (lines 71.9, branches 62.8, functions 71.4, statements
-      // 69.5 %): they may only go up. Raise them when coverage rises.
-      thresholds: { lines: 71, branches: 62, functions: 70, statements: 69 },
+      // Just below the figures of the full suite on 2026-12-05 (lines 87.7, branches 74.6, functions 85.6,
+      // statements 84.8 %), with room for the paths only timing reaches: they may only go up.
+      thresholds: { lines: 86, branches: 73, functions: 84, statements: 83 },
     },
   },
 });

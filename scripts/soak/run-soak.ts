@@ -430,7 +430,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     const mix = options.benignOnly ? loadClasses.filter((c) => c.benign) : loadClasses;
     const totalWeight = mix.reduce((sum, c) => sum + c.weight, 0);
+    // Each class once first (the users' first requests), then the weighted mix: a run of any length exercises
+    // every class, the rare ones included.
+    let picked = 0;
     const pick = (): LoadClass => {
+      const first = mix[picked++];
+      if (first) return first;
       let roll = Math.random() * totalWeight;
       for (const c of mix) {
         roll -= c.weight;

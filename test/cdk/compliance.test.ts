@@ -35,7 +35,8 @@ const everySetting = {
   retainData: 'false',
 };
 
-describe('cdk-nag AWS Solutions checks', () => {
+// Each test synthesizes a whole stack: seconds when quiet, beyond the default 20 s on a loaded machine.
+describe('cdk-nag AWS Solutions checks', { timeout: 120_000 }, () => {
   // The first synth of the file also loads cdk-nag and the CloudFormation schemas: 17-23 s on 2 cores.
   it('report nothing unacknowledged in the default stack', () => {
     expect(synthReports()).toEqual([]);

@@ -168,10 +168,22 @@ describe('hostile public requests', () => {
     }
   });
 
-  it('wrote no history for any of the requests above', async () => {
-    expect(await db.stores.history.list(trackedId, 5)).toEqual([]);
+  it('writes history only for a request its responder answers, none for hostile near misses', async () => {
+    const before = (await db.stores.history.list(trackedId, 5)).length;
+    for (const fields of [
+      { rawPath: '/hostile/tracked', method: 'BREW' },
+      { rawPath: '/hostile/tracked', method: 'POST' },
+      { rawPath: '/hostile/tracked%00' },
+      { rawPath: '/hostile/tracked\u0000' },
+      { rawPath: '/hostile//tracked' },
+      { rawPath: '/hostile%2Ftracked' },
+      { rawPath: '/other/../hostile/tracked' },
+    ]) {
+      expect(await send(fields)).toMatchObject({ statusCode: 404, body: 'Not found.' });
+    }
+    expect(await db.stores.history.list(trackedId, 5)).toHaveLength(before);
     const tracked = await send({ rawPath: '/hostile/tracked' });
     expect(tracked).toMatchObject({ statusCode: 200, body: 'tracked' });
-    expect(await db.stores.history.list(trackedId, 5)).toHaveLength(1);
+    expect(await db.stores.history.list(trackedId, 5)).toHaveLength(before + 1);
   });
 });

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../lib/keys/api-key.ts';
 import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
+import { responderCreateSchema } from '../../lib/responders/schema.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { apiGatewayEvent } from '../support/events.ts';
 
@@ -25,6 +26,8 @@ beforeAll(async () => {
 });
 
 const authorized = { authorization: `Bearer ${key}` };
+const responder = (path: string) =>
+  responderCreateSchema.parse({ name: path, location: { pathType: '=', path }, method: 'GET', settings: {} });
 
 describe('management Lambda handler (payload 2.0)', () => {
   it('creates a responder from a base64-encoded JSON body, as API Gateway may send it', async () => {
@@ -45,11 +48,16 @@ describe('management Lambda handler (payload 2.0)', () => {
     );
     expect(result.statusCode).toBe(201);
     expect(result.isBase64Encoded).toBe(false);
-    expect(JSON.parse(result.body ?? '')).toMatchObject({ ...body, version: 1 });
-    expect((await db.stores.responders.listAll('team-l')).map((r) => r.name)).toEqual(['from lambda']);
+    const created = JSON.parse(result.body ?? '');
+    expect(created).toMatchObject({ ...body, version: 1 });
+    expect(await db.stores.responders.get('team-l', created.id)).toMatchObject({ name: 'from lambda' });
   });
 
   it('lists with query parameters from rawQueryString and refuses a missing key with 401', async () => {
+    // Two responders at least, whichever tests ran before: a page of one is the limit's doing.
+    for (const path of ['/listed-1', '/listed-2']) {
+      await db.stores.responders.create('team-l', responder(path));
+    }
     const page = await handler(
       apiGatewayEvent({
         method: 'GET',
@@ -91,11 +99,12 @@ describe('management Lambda handler (payload 2.0)', () => {
   });
 
   it('answers 204 with no body for a delete', async () => {
-    const [responder] = await db.stores.responders.listAll('team-l');
+    const { id } = await db.stores.responders.create('team-l', responder('/deleted'));
     const result = await handler(
-      apiGatewayEvent({ method: 'DELETE', rawPath: `/api/responders/${responder?.id}`, headers: authorized }),
+      apiGatewayEvent({ method: 'DELETE', rawPath: `/api/responders/${id}`, headers: authorized }),
     );
     expect(result.statusCode).toBe(204);
     expect(result.body).toBeUndefined();
+    expect(await db.stores.responders.get('team-l', id)).toBeUndefined();
   });
 });

@@ -113,10 +113,15 @@ describe('DynamoDB responder store', () => {
   });
 
   it('rejects a page token it did not issue, or one of another namespace', async () => {
-    await expect(db.stores.responders.list('store-k', { nextToken: 'garbage' })).rejects.toBeInstanceOf(
+    await expect(db.stores.responders.list('store-kt', { nextToken: 'garbage' })).rejects.toBeInstanceOf(
       InvalidPageTokenError,
     );
-    const page = await db.stores.responders.list('store-k', { limit: 1 });
+    // Two responders in a namespace of its own, so that a page of one has a token whichever tests ran before.
+    for (const path of ['/token-1', '/token-2']) {
+      await db.stores.responders.create('store-kt', input({ path }));
+    }
+    const page = await db.stores.responders.list('store-kt', { limit: 1 });
+    expect(page.nextToken).toBeDefined();
     await expect(db.stores.responders.list('store-l', { nextToken: page.nextToken })).rejects.toBeInstanceOf(
       InvalidPageTokenError,
     );

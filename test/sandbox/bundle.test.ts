@@ -9,13 +9,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { bundledWasmFileName, bundledWorkerFileName } from '../../lib/sandbox/index.ts';
 
+/** Only a hang reaches it: a loaded machine starts the bundle in seconds. */
+const spawnTimeoutMs = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The banner cdk/sandbox-function.ts gives its bundles (CommonJS dependencies call `require`).
 const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-describe('the bundled sandbox', () => {
+describe('the bundled sandbox', { timeout: 2 * spawnTimeoutMs }, () => {
   it('loads beside its worker and wasm and stops a stuck script', async () => {
     const entry = join(dir, 'entry.ts');
     writeFileSync(
@@ -50,7 +52,7 @@ await sandbox.close();
     const child = spawnSync(process.execPath, [join(dir, 'index.mjs')], {
       cwd: dir,
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: spawnTimeoutMs,
     });
     expect(child.stderr).toBe('');
     expect(JSON.parse(child.stdout)).toEqual(['bundled GET', 'timeout', 'hard-stop', 'after']);

@@ -1,27 +1,20 @@
 // Every failure class of SANDBOX-NOTES.md: each script gets its SPEC §3 answer, and the next benign script works.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, type ScriptExecution, type ScriptRun } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';
 
+// Whether each failure is answered, not how fast: test/sandbox/run.test.ts holds the stop-time promise.
 const sandbox = createSandbox();
-/** The stop-time checks measure wall time: on a machine shared with other builds a run can be starved once. */
-const timingRetries = 2;
-// The first execution waits for the worker to start; the stop-time checks measure the sandbox, not that.
-beforeAll(() => sandbox.run(scriptRun('null')));
 afterAll(() => sandbox.close());
 
 const deadlineMs = 200;
-/** The SPEC's promise: a script is stopped within its deadline plus this much. */
-const stopMarginMs = 250;
 
 async function runThenBenign(
   script: string,
   // Only the deadline tests need a short deadline; the rest get room for a loaded machine.
   limits: ScriptRun['limits'] = { deadlineMs: 5_000 },
 ): Promise<ScriptExecution> {
-  const started = performance.now();
   const execution = await sandbox.run(scriptRun(script, { limits }));
-  expect(performance.now() - started).toBeLessThan((limits?.deadlineMs ?? deadlineMs) + stopMarginMs);
   const benign = await sandbox.run(
     scriptRun('(async () => ({ statusCode: 200, body: { after: context.method } }))()'),
   );
@@ -43,7 +36,7 @@ function expectFailure(
   else expect(text(execution.body)).toMatch(body);
 }
 
-describe('a script that runs past its deadline', { retry: timingRetries }, () => {
+describe('a script that runs past its deadline', () => {
   it.each([
     ['a plain loop', 'while (true) {}'],
     ['a loop in try/finally', 'for (;;) { try { for (;;) {} } finally { continue; } }'],
@@ -58,8 +51,10 @@ describe('a script that runs past its deadline', { retry: timingRetries }, () =>
       'Array.prototype.lastIndexOf.call({ length: 2 ** 40 }, 1)',
     ],
     [
+      // One call takes seconds (QuickJS checks for cycles level by level: quadratic in the depth) and never
+      // polls the interrupt, so the host's hard stop ends it; the loop keeps a faster machine from finishing.
       'stringifying a deeply nested object',
-      'let o = {}; for (let i = 0; i < 5_000; i++) o = { o }; JSON.stringify(o)',
+      'let o = {}; for (let i = 0; i < 20_000; i++) o = { o }; for (;;) JSON.stringify(o)',
     ],
     ['an error whose message getter loops', 'throw { get message() { for (;;) {} } }'],
     ['a result whose getter loops', '({ get body() { for (;;) {} } })'],
@@ -73,7 +68,7 @@ describe('a script that runs past its deadline', { retry: timingRetries }, () =>
   });
 });
 
-describe('a script that runs out of memory', { retry: timingRetries }, () => {
+describe('a script that runs out of memory', () => {
   const limit = 10 * 1024 * 1024;
   it.each([
     ['string doubling', "let s = 'x'.repeat(1024); for (;;) { s = s + s; s.charCodeAt(1); }"],
@@ -128,7 +123,7 @@ describe('a script that runs out of memory', { retry: timingRetries }, () => {
   });
 });
 
-describe('a script that overflows the stack', { retry: timingRetries }, () => {
+describe('a script that overflows the stack', () => {
   it.each([
     ['deep recursion', '(function f() { return f() + 1; })()'],
     ['deep recursion in a promise job', 'Promise.resolve().then(function f() { return f() + 1; })'],
@@ -150,7 +145,7 @@ describe('a script that overflows the stack', { retry: timingRetries }, () => {
   });
 });
 
-describe('a script that throws', { retry: timingRetries }, () => {
+describe('a script that throws', () => {
   it.each([
     ['an Error', "throw new Error('boom')", 'Script error: boom'],
     ['a TypeError from a bug', 'null.x', /^Script error: cannot read property 'x' of null$/],
@@ -172,7 +167,7 @@ describe('a script that throws', { retry: timingRetries }, () => {
   });
 });
 
-describe('a script that never settles', { retry: timingRetries }, () => {
+describe('a script that never settles', () => {
   it.each([
     ['a promise that never resolves', 'new Promise(() => {})'],
     [
@@ -185,7 +180,7 @@ describe('a script that never settles', { retry: timingRetries }, () => {
   });
 });
 
-describe('a script that returns something unusable', { retry: timingRetries }, () => {
+describe('a script that returns something unusable', () => {
   it.each([
     ['a status out of range', '({ statusCode: 700 })', /statusCode must be an integer from 200 to 599/],
     ['a fractional status', '({ statusCode: 200.5 })', /statusCode must be an integer/],
@@ -236,7 +231,7 @@ describe('a script that returns something unusable', { retry: timingRetries }, (
   });
 });
 
-describe('a script with a syntax error', { retry: timingRetries }, () => {
+describe('a script with a syntax error', () => {
   it.each([
     ['a missing operand', 'let a = ;', 1],
     [
@@ -252,7 +247,7 @@ describe('a script with a syntax error', { retry: timingRetries }, () => {
   });
 });
 
-describe('a script that tampers with built-ins', { retry: timingRetries }, () => {
+describe('a script that tampers with built-ins', () => {
   it.each([
     ['JSON.stringify', "JSON.stringify = () => 'hacked'; ({ body: { ok: true } })", '{"ok":true}'],
     [

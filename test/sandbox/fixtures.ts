@@ -1,4 +1,5 @@
 // Shared helpers for the sandbox suites: a request context, the responder defaults and text of a body.
+import { vi } from 'vitest';
 import type { ResponseDefaults, ScriptContext, ScriptRun } from '../../lib/sandbox/index.ts';
 
 export function requestContext(overrides: Partial<ScriptContext> = {}): ScriptContext {
@@ -26,4 +27,15 @@ export function scriptRun(script: string, overrides: Partial<ScriptRun> = {}): S
 
 export function text(body: Uint8Array): string {
   return new TextDecoder().decode(body);
+}
+
+/**
+ * Never returns to QuickJS's interrupt check and would run for hours: only the host's hard stop ends it, so a test
+ * that fakes the pool's timers decides when it ends.
+ */
+export const stuckInNativeCode = 'Array.prototype.lastIndexOf.call({ length: 2 ** 40 }, 1)';
+
+/** Fakes the timers the pool's hard stop uses (the workers keep real time); undo with `vi.useRealTimers()`. */
+export function fakeHardStopClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 }

@@ -1,7 +1,8 @@
 // Several workers: a stuck script in one worker does not stop the others from serving; requests queue.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { hardStopGraceMs } from '../../lib/limits.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
-import { scriptRun, text } from './fixtures.ts';
+import { fakeHardStopClock, scriptRun, stuckInNativeCode, text } from './fixtures.ts';
 
 describe('a pool of two workers', () => {
   const sandbox = createSandbox({ poolSize: 2 });
@@ -9,20 +10,25 @@ describe('a pool of two workers', () => {
 
   it('serves other requests while one script is stuck in a native built-in', async () => {
     await Promise.all([sandbox.run(scriptRun('null')), sandbox.run(scriptRun('null'))]);
-    const stuck = sandbox.run(
-      scriptRun('Array.prototype.join.call({ length: 2 ** 31 })', { limits: { deadlineMs: 1_500 } }),
-    );
-    let stuckDone = false;
-    void stuck.then(() => {
-      stuckDone = true;
-    });
-    for (let i = 0; i < 5; i++) {
-      const execution = await sandbox.run(scriptRun(`({ body: 'served ${i}' })`));
-      expect(text(execution.body)).toBe(`served ${i}`);
+    fakeHardStopClock();
+    try {
+      let stuckDone = false;
+      // On the fake clock the stuck script's hard stop waits for the test, however long the five answers take.
+      const stuck = sandbox
+        .run(scriptRun(stuckInNativeCode, { limits: { deadlineMs: 1_000 } }))
+        .finally(() => {
+          stuckDone = true;
+        });
+      for (let i = 0; i < 5; i++) {
+        const execution = await sandbox.run(scriptRun(`({ body: 'served ${i}' })`));
+        expect(text(execution.body)).toBe(`served ${i}`);
+      }
+      expect(stuckDone).toBe(false);
+      vi.advanceTimersByTime(1_000 + hardStopGraceMs);
+      expect(await stuck).toMatchObject({ outcome: 'timeout', recycled: 'hard-stop' });
+    } finally {
+      vi.useRealTimers();
     }
-    expect(stuckDone).toBe(false);
-    const stopped = await stuck;
-    expect(stopped).toMatchObject({ outcome: 'timeout', recycled: 'hard-stop' });
     expect(sandbox.stats().recycles['hard-stop']).toBe(1);
   });
 });
@@ -32,22 +38,32 @@ describe('a script that ran out of time, in a pool of two workers', () => {
   afterAll(() => sandbox.close());
 
   it('runs on one worker only afterwards, so other scripts are served while two copies of it wait', async () => {
-    const slow = scriptRun('while (true) {}', { limits: { deadlineMs: 300 } });
-    expect(await sandbox.run(slow)).toMatchObject({ outcome: 'timeout' });
-    const finished: string[] = [];
-    const track = (name: string, run: Promise<{ outcome: string }>) =>
-      run.then((execution) => {
-        finished.push(`${name}:${execution.outcome}`);
-      });
-    // Before confinement the two copies took both workers and the quick script waited for one of them.
-    const all = [
-      track('slow 1', sandbox.run(slow)),
-      track('slow 2', sandbox.run(slow)),
-      track('quick', sandbox.run(scriptRun("({ body: 'quick' })"))),
-    ];
-    await Promise.all(all);
-    expect(finished).toEqual(['quick:ok', 'slow 1:timeout', 'slow 2:timeout']);
-  });
+    // Stuck in native code, the copies end only when the fake clock reaches their hard stop.
+    const slow = scriptRun(stuckInNativeCode, { limits: { deadlineMs: 300 } });
+    fakeHardStopClock();
+    try {
+      const finished: string[] = [];
+      const track = (name: string, run: Promise<{ outcome: string }>) =>
+        run.then((execution) => {
+          finished.push(`${name}:${execution.outcome}`);
+        });
+      // Polling advances the fake clock: each copy is stopped once it holds a worker (a fresh worker after each
+      // hard stop, which a loaded machine starts slowly).
+      const stopAll = { timeout: 60_000, interval: 50 };
+      void track('first', sandbox.run(slow));
+      await vi.waitFor(() => expect(finished).toEqual(['first:timeout']), stopAll);
+      finished.length = 0;
+      // Before confinement the two copies took both workers and the quick script waited for one of them.
+      const copies = [track('slow 1', sandbox.run(slow)), track('slow 2', sandbox.run(slow))];
+      await track('quick', sandbox.run(scriptRun("({ body: 'quick' })")));
+      expect(finished).toEqual(['quick:ok']);
+      await vi.waitFor(() => expect(finished).toHaveLength(3), stopAll);
+      await Promise.all(copies);
+      expect(finished).toEqual(['quick:ok', 'slow 1:timeout', 'slow 2:timeout']);
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 120_000);
 
   it('does not hold up a script that never ran out of time', async () => {
     const executions = await Promise.all(
@@ -89,8 +105,8 @@ describe('a pool of one worker', () => {
     const running = closing
       .run(scriptRun('while (true) {}', { limits: { deadlineMs: 10_000 } }))
       .catch((e) => e);
+    // The worker is ready, so the pool handed the loop to it at once; the next one waits behind it.
     const queued = closing.run(scriptRun('null')).catch((e) => e);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     await closing.close();
     expect(String(await running)).toMatch(/closed/);
     expect(String(await queued)).toMatch(/closed/);

@@ -3,12 +3,15 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-describe('a process with an unclosed sandbox pool', () => {
+/** Only a hang reaches it: a loaded machine starts the child and its workers in seconds. */
+const spawnTimeoutMs = 60_000;
+
+describe('a process with an unclosed sandbox pool', { timeout: 2 * spawnTimeoutMs }, () => {
   it('exits on its own after confined executions', () => {
     const result = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'test/sandbox/programs/confined-then-exit.ts'],
-      { encoding: 'utf8', timeout: 15_000 },
+      { encoding: 'utf8', timeout: spawnTimeoutMs },
     );
     expect(result.signal).toBeNull();
     expect(result.status).toBe(0);

@@ -1,11 +1,16 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { hardStopGraceMs } from '../../lib/limits.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
-import { defaults, scriptRun, text } from './fixtures.ts';
+import { defaults, fakeHardStopClock, scriptRun, stuckInNativeCode, text } from './fixtures.ts';
 
 const sandbox = createSandbox();
-/** The stop-time checks measure wall time: on a machine shared with other builds a run can be starved once. */
-const timingRetries = 2;
 afterAll(() => sandbox.close());
+
+/**
+ * The README's promise is an answer at deadline + hardStopGraceMs; on a machine busy with other work the host's
+ * timer fires late, so the wall-clock check allows this much more. The exact moment is checked on a fake clock.
+ */
+const busyMachineMarginMs = 5_000;
 
 describe('a script that answers', () => {
   it('answers with what an async IIFE returns, trailing semicolon included', async () => {
@@ -31,24 +36,36 @@ describe('a script that answers', () => {
   });
 });
 
-describe('a script that never stops', { retry: timingRetries }, () => {
+describe('a script that never stops', () => {
   it('is stopped at its deadline and the next script runs', async () => {
+    // The worker has started: the time measured is the script's.
+    await sandbox.run(scriptRun('null'));
     const started = performance.now();
     const execution = await sandbox.run(scriptRun('while (true) {}', { limits: { deadlineMs: 200 } }));
-    expect(performance.now() - started).toBeLessThan(200 + 250);
+    expect(performance.now() - started).toBeLessThan(200 + hardStopGraceMs + busyMachineMarginMs);
     expect(execution.outcome).toBe('timeout');
     expect(execution.statusCode).toBe(504);
     expect(text(execution.body)).toBe('Script exceeded time limit (200 ms).');
     expect((await sandbox.run(scriptRun('({ body: "after" })'))).outcome).toBe('ok');
   });
 
-  it('is stopped from outside when stuck in a native built-in', async () => {
-    const started = performance.now();
-    const execution = await sandbox.run(
-      scriptRun('Array.prototype.join.call({ length: 2 ** 31 })', { limits: { deadlineMs: 200 } }),
-    );
-    expect(performance.now() - started).toBeLessThan(200 + 250);
-    expect(execution).toMatchObject({ outcome: 'timeout', statusCode: 504, recycled: 'hard-stop' });
+  it('is stopped from outside when stuck in a native built-in, exactly when the grace after its deadline ends', async () => {
+    await sandbox.run(scriptRun('null'));
+    fakeHardStopClock();
+    try {
+      let settled = false;
+      // The worker is ready, so the pool hands the script over, and starts its hard-stop timer, at once.
+      const stuck = sandbox.run(scriptRun(stuckInNativeCode, { limits: { deadlineMs: 200 } })).finally(() => {
+        settled = true;
+      });
+      vi.advanceTimersByTime(200 + hardStopGraceMs - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await stuck).toMatchObject({ outcome: 'timeout', statusCode: 504, recycled: 'hard-stop' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(text((await sandbox.run(scriptRun('({ body: "after" })'))).body)).toBe('after');
   });
 });

@@ -21,9 +21,9 @@ describe('checkSyntax', () => {
   });
 
   it('never runs the script', async () => {
-    const started = performance.now();
+    // Run, either would end in the check's time limit: not ok, and the worker replaced.
     expect(await sandbox.checkSyntax('while (true) {}')).toEqual({ ok: true });
     expect(await sandbox.checkSyntax('Array.prototype.join.call({ length: 2 ** 31 })')).toEqual({ ok: true });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(sandbox.stats().recycles).toEqual({});
   });
 });

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/** Only a hang reaches it: a loaded machine starts tsx and the sandbox in seconds. */
+const spawnTimeoutMs = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'try-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,7 +19,7 @@ function file(name: string, content: string): string {
 function tryScripts(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/try.ts', ...args], {
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: spawnTimeoutMs,
   });
   const lines = result.stdout
     .split('\n')
@@ -26,7 +28,7 @@ function tryScripts(...args: string[]) {
   return { status: result.status, lines, stderr: result.stderr };
 }
 
-describe('try', () => {
+describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
   it('prints one JSON line per script, failures included, and exits 0', () => {
     const ok = file(
       'ok.js',

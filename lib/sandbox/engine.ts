@@ -159,9 +159,6 @@ interface CompiledScript {
 export class Engine {
   private readonly slots = new Map<number, Slot>();
 
-  /** An execution is under way (it may be waiting on an upstream): the idle restore must not touch its memory. */
-  private running = false;
-
   /**
    * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
    * @param upstream what sends scripts' upstream calls (SPEC §13); without it they fail
@@ -173,15 +170,6 @@ export class Engine {
   ) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
-    this.running = true;
-    try {
-      return await this.runOnce(request);
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async runOnce(request: WorkerRequest): Promise<WorkerAnswer> {
     const started = performance.now();
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
@@ -257,7 +245,6 @@ export class Engine {
 
   /** After the answer has gone: put the module back to its last snapshot while idle. */
   async idle(memoryBytes: number): Promise<void> {
-    if (this.running) return;
     try {
       await this.prepareIdle(memoryBytes);
     } catch {

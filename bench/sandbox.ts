@@ -13,14 +13,18 @@ import { benchContext, checkAnswer, requestBodyText, requestHeaders, responderSc
 
 const decoder = new TextDecoder();
 
-async function runOurs(seconds: number): Promise<{ row: BenchRow; inWorker: BenchRow }> {
+async function runOurs(
+  seconds: number,
+  script = responderScript,
+  label = '',
+): Promise<{ row: BenchRow; inWorker: BenchRow }> {
   const sandbox = createSandbox({ poolSize: 1 });
   const context = benchContext();
   const defaults = { statusCode: 200, headers: [], body: new Uint8Array(0) };
   const inWorkerMs: number[] = [];
   try {
     const once = async () => {
-      const execution = await sandbox.run({ script: responderScript, context, defaults });
+      const execution = await sandbox.run({ script, context, defaults });
       if (execution.outcome !== 'ok') throw new Error(`ours: ${execution.outcome}`);
       inWorkerMs.push(execution.durationMs);
       return execution;
@@ -30,13 +34,13 @@ async function runOurs(seconds: number): Promise<{ row: BenchRow; inWorker: Benc
     const inWorker = summarize(inWorkerMs.slice(-latenciesMs.length));
     return {
       row: {
-        name: 'ours: QuickJS, fresh runtime per run, through the worker pool',
+        name: `ours: QuickJS, fresh runtime per run, through the worker pool${label}`,
         ...summarize(latenciesMs),
         perSecond: latenciesMs.length / elapsedS,
         note: 'host round trip: post to the worker, run, answer back',
       },
       inWorker: {
-        name: 'ours: the same, time inside the worker only',
+        name: `ours: the same, time inside the worker only${label}`,
         ...inWorker,
         note: 'ScriptExecutionTime as reported in the metrics',
       },
@@ -114,6 +118,17 @@ async function runWorkerFloor(seconds: number, workMs: number): Promise<BenchRow
     await worker.terminate();
   }
 }
+
+/**
+ * The responder-like script that also calls Math.random, crypto.randomUUID, crypto.getRandomValues and
+ * Date.now once each: beside the plain row, what drawing randomness costs (SPEC §9: the ChaCha20 keystream
+ * of the execution's seed, made on first use, and the host calls that read it). BENCHMARKS.md has the A/B
+ * against the build before §9.
+ */
+const randomResponderScript = responderScript.replace(
+  "agent: context.headers['user-agent'] },",
+  "agent: context.headers['user-agent'], at: Date.now() > 0 && Math.random() < 1 && crypto.randomUUID().length + crypto.getRandomValues(new Uint8Array(4)).length > 0 },",
+);
 
 function checkAnswerOf(execution: { statusCode: number; body: Uint8Array }): void {
   checkAnswer(execution.statusCode, decoder.decode(execution.body));
@@ -212,12 +227,21 @@ async function runIsolatedVm(ivm: IsolatedVm, seconds: number): Promise<BenchRow
 
 export async function benchSandbox(seconds = 5): Promise<Section> {
   const ours = await runOurs(seconds);
+  const seeded = await runOurs(seconds, randomResponderScript, ', also drawing randomness and the clock');
   const floor = await runWorkerFloor(seconds, ours.inWorker.p50Ms);
   const mixedLimits = await runOursMixedLimits(seconds);
   const nodeVm = await runNodeVm(seconds);
   const ivm = loadIsolatedVm();
   const isolated = typeof ivm === 'string' ? undefined : await runIsolatedVm(ivm, seconds);
-  const rows = [ours.row, ours.inWorker, mixedLimits, floor, nodeVm, ...(isolated ? [isolated] : [])];
+  const rows = [
+    ours.row,
+    ours.inWorker,
+    seeded.inWorker,
+    mixedLimits,
+    floor,
+    nodeVm,
+    ...(isolated ? [isolated] : []),
+  ];
   const p50 = ours.row.p50Ms;
   const targets = [
     {

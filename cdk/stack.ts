@@ -5,11 +5,13 @@ import {
   Aws,
   type CfnElement,
   CfnOutput,
+  Duration,
   RemovalPolicy,
   Stack,
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { apiKeyPk, historyPk, namespacePk } from '../lib/store/keys.ts';
@@ -101,15 +103,27 @@ export class WebhookRespondersStack extends Stack {
       logRetention: settings.logRetentionDays,
       logRemovalPolicy,
     };
+    // Secrets (SPEC §12) are sealed with per-secret data keys that this key wraps (lib/secrets/kms-cipher.ts). It
+    // lives and goes with the table that holds them.
+    const secretsKey = new Key(this, 'SecretsKey', {
+      description: 'Webhook responders: wraps the data keys of the namespaces secrets',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+      removalPolicy: logRemovalPolicy,
+    });
+    const secretsEnvironment = { SECRETS_KMS_KEY_ID: secretsKey.keyArn };
     this.webhook = new SandboxFunction(this, 'Webhook', {
       ...common,
       entry: entries.webhook,
       tableAccess: webhookTableAccess,
       description: 'Webhook responders: public webhook traffic',
       serviceName: webhookServiceName,
-      ...(settings.definitionCacheTtlMs === undefined
-        ? {}
-        : { environment: { DEFINITION_CACHE_TTL_MS: String(settings.definitionCacheTtlMs) } }),
+      environment: {
+        ...secretsEnvironment,
+        ...(settings.definitionCacheTtlMs === undefined
+          ? {}
+          : { DEFINITION_CACHE_TTL_MS: String(settings.definitionCacheTtlMs) }),
+      },
     });
     this.management = new SandboxFunction(this, 'Management', {
       ...common,
@@ -117,7 +131,12 @@ export class WebhookRespondersStack extends Stack {
       tableAccess: managementTableAccess,
       description: 'Webhook responders: management API',
       serviceName: `${this.stackName}-management`,
+      environment: secretsEnvironment,
     });
+    // The least each needs: the webhook function only reads secrets; the management function writes them
+    // (Encrypt wraps a new data key) and reads them for dry runs. Neither may re-encrypt, generate or administer.
+    secretsKey.grant(this.webhook.role, 'kms:Decrypt');
+    secretsKey.grant(this.management.role, 'kms:Encrypt', 'kms:Decrypt');
 
     if (schema.indexes.length > 0) {
       const tableLogicalId = this.getLogicalId(table.node.defaultChild as CfnElement);

@@ -1,7 +1,7 @@
 // Lambda handler for the public webhook traffic (API Gateway HTTP API, payload 2.0). Thin: everything is
 // built once per process (stores, definition cache, sandbox) and each event goes through the shared
 // adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS,
-// FORWARD_ALLOW_PRIVATE (never set by the stack).
+// SECRETS_KMS_KEY_ID (the stack's key, Decrypt only), FORWARD_ALLOW_PRIVATE (never set by the stack).
 import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
@@ -16,12 +16,18 @@ const [
   { createApiGatewayHandler },
   { createWebhookRuntime, storeSettingsFromEnv },
   { warmUpSandbox, warmUpStore },
+  { secretCipherFromEnv },
 ] = await Promise.all([
   import('../lib/http/api-gateway-handler.ts'),
   import('../lib/webhook/runtime.ts'),
   import('../lib/webhook/warm-up.ts'),
+  import('../lib/secrets/index.ts'),
 ]);
-const runtime = createWebhookRuntime({ ...storeSettingsFromEnv(), sandbox });
+const runtime = createWebhookRuntime({
+  ...storeSettingsFromEnv(),
+  sandbox,
+  secretCipher: await secretCipherFromEnv(),
+});
 await Promise.all([warmUpSandbox(sandbox, 1), warmUpStore(runtime.definitions)]);
 
 export const handler = createApiGatewayHandler(runtime.deps);

@@ -104,7 +104,24 @@ export const responderNameMaxChars = 100;
 export const requestsToTrackMax = 100;
 
 export const historyBodyMaxBytes = 64 * 1024;
+/**
+ * The answer's headers a tracked request keeps (SPEC §9), in bytes of names and values: with both bodies at
+ * their cap and the console at its own, the entry stays well inside DynamoDB's 400 KB item.
+ */
+export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
+
+/** Saved tests a responder carries at most (SPEC §9). */
+export const savedTestsMax = 20;
+/** Tracked requests one replay runs at most (SPEC §9). */
+export const replayRequestsMax = 100;
+/**
+ * What one management call (a replay, a run of saved tests) may spend running scripts, one at a time: the
+ * management function's timeout (cdk/function-sizing.ts: the deadline cap, the hard-stop grace and 3 s for the
+ * store) less the store's share. An execution starts only if it would end inside this even at its deadline;
+ * the rest are reported as not run. So the function always answers before its own timeout.
+ */
+export const managementRunBudgetMs = deploymentCaps.deadlineMs + hardStopGraceMs;
 
 /**
  * On stop, the local server lets requests already being served finish for this long (a script at the default
@@ -162,3 +179,7 @@ export const listPageSizeMax = 100;
 export const upstreamCallsMax = 10;
 export const upstreamResponseBodyMaxBytes = 4 * 1024 * 1024;
 export const upstreamRequestBodyMaxBytes = 1024 * 1024;
+/** Secrets (SPEC §12), per namespace: names of this shape, values of at most this many bytes of UTF-8. */
+export const secretNameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const secretValueMaxBytes = 4 * 1024;
+export const secretsPerNamespaceMax = 100;

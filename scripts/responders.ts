@@ -3,7 +3,7 @@
 // Import replaces the responder with the same location and method, so applying a file twice changes nothing
 // more than applying it once. Scripts are syntax-checked first, as the management API does.
 import { runCommand, storesFromEnv, UsageError } from '../lib/cli/command.ts';
-import { importResponders, readRespondersFile } from '../lib/local/responders-file.ts';
+import { checkSavedTests, importResponders, readRespondersFile } from '../lib/local/responders-file.ts';
 import { namespaceSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 
@@ -18,7 +18,14 @@ await runCommand('responders', usage, async () => {
     const stores = storesFromEnv();
     try {
       const responders = (await stores.responders.listAll(namespace.data)).map(
-        ({ name, location, method, enabled, settings }) => ({ name, location, method, enabled, settings }),
+        ({ name, location, method, enabled, settings, tests }) => ({
+          name,
+          location,
+          method,
+          enabled,
+          settings,
+          ...(tests ? { tests } : {}),
+        }),
       );
       process.stdout.write(`${JSON.stringify({ namespace: namespace.data, responders }, null, 2)}\n`);
       process.stderr.write(`exported ${responders.length} responders of ${namespace.data}\n`);
@@ -49,6 +56,7 @@ await runCommand('responders', usage, async () => {
   }
 });
 
+/** Syntax of every script, then every saved test (SPEC §9), before anything is written. */
 async function checkScripts(file: string, groups: Awaited<ReturnType<typeof readRespondersFile>>) {
   const scripts = groups.flatMap((group, groupIndex) =>
     group.responders.flatMap((responder, index) =>
@@ -62,7 +70,8 @@ async function checkScripts(file: string, groups: Awaited<ReturnType<typeof read
           ],
     ),
   );
-  if (scripts.length === 0) return;
+  const hasTests = groups.some((group) => group.responders.some((r) => (r.tests?.length ?? 0) > 0));
+  if (scripts.length === 0 && !hasTests) return;
   const sandbox = createSandbox({ poolSize: 1 });
   try {
     for (const { where, script } of scripts) {
@@ -72,6 +81,11 @@ async function checkScripts(file: string, groups: Awaited<ReturnType<typeof read
           `${file}: ${where}.settings.script: syntax error: ${check.message} (line ${check.line})`,
         );
       }
+    }
+    try {
+      await checkSavedTests(file, groups, sandbox);
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/^RESPONDERS_FILE /, ''));
     }
   } finally {
     await sandbox.close();

@@ -1,10 +1,14 @@
-// `npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...`
+// `npm run --silent try -- [--request FILE] [--secrets FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N]
+// [--seed BASE64] [--now-ms N] SCRIPT_FILE...`
 // (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
+import { secretValueSchema } from '../lib/management/secret-routes.ts';
+import { describeIssues as fieldIssues, secretNameSchema } from '../lib/responders/schema.ts';
+import { seedBytes } from '../lib/sandbox/host-ops.ts';
 import {
   createSandbox,
   type ScriptContext,
@@ -15,16 +19,36 @@ import { memoryMinBytes } from '../lib/sandbox/limits.ts';
 import { contextOf, describeIssues, tryRequestSchema } from './try/request.ts';
 
 const usage =
-  'usage: npm run --silent try -- [--request FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] SCRIPT_FILE...';
+  'usage: npm run --silent try -- [--request FILE] [--secrets FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N] [--seed BASE64] [--now-ms N] SCRIPT_FILE...';
 const repeatMax = 100_000;
+/** The last millisecond a JavaScript Date can hold. */
+const dateMaxMs = 8.64e15;
 
 class UsageError extends Error {}
 
 interface Options {
   files: string[];
   context: ScriptContext;
+  /** `context.secrets` (SPEC §12). */
+  secrets: Record<string, string>;
   limits: ScriptLimits;
   repeat: number;
+  /** SPEC §9: fixed to reproduce an execution; else fresh for every run. */
+  seed?: Uint8Array;
+  nowMs?: number;
+}
+
+function seedOption(value: string | undefined): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(value) ||
+    bytes.toString('base64') !== value ||
+    bytes.length !== seedBytes
+  ) {
+    throw new UsageError(`--seed must be ${seedBytes} bytes in base64 (44 characters), got "${value}"`);
+  }
+  return new Uint8Array(bytes);
 }
 
 function integerOption(
@@ -64,9 +88,12 @@ function parseOptions(args: string[]): Options {
       strict: true,
       options: {
         request: { type: 'string' },
+        secrets: { type: 'string' },
         'deadline-ms': { type: 'string' },
         'memory-bytes': { type: 'string' },
         repeat: { type: 'string' },
+        seed: { type: 'string' },
+        'now-ms': { type: 'string' },
       },
     });
   } catch (error) {
@@ -88,9 +115,15 @@ function parseOptions(args: string[]): Options {
       throw new UsageError(`request file ${values.request}: ${describeIssues(request.error)}`);
     context = contextOf(request.data);
   }
+  const seed = seedOption(values.seed);
+  const nowMs =
+    values['now-ms'] === undefined ? undefined : integerOption('now-ms', values['now-ms'], 0, 0, dateMaxMs);
   return {
     files: positionals,
     context,
+    ...(seed ? { seed } : {}),
+    ...(nowMs !== undefined ? { nowMs } : {}),
+    secrets: values.secrets === undefined ? {} : readSecrets(values.secrets),
     repeat: integerOption('repeat', values.repeat, 1, 1, repeatMax),
     limits: {
       deadlineMs: integerOption(
@@ -110,6 +143,28 @@ function parseOptions(args: string[]): Options {
       stackBytes: defaultScriptLimits.stackBytes,
     },
   };
+}
+
+/** A JSON object name → value, each as the management API would take it. */
+function readSecrets(file: string): Record<string, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readText(file, 'secrets file'));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`secrets file ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new UsageError(`secrets file ${file}: must be a JSON object of name → value`);
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(json)) {
+    const checked = secretNameSchema('name').safeParse(name);
+    const checkedValue = secretValueSchema.safeParse({ value });
+    const problem = checked.error ?? checkedValue.error;
+    if (problem) throw new UsageError(`secrets file ${file}: ${name}: ${fieldIssues(problem)}`);
+    secrets[name] = value as string;
+  }
+  return secrets;
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -154,8 +209,11 @@ async function main(args: string[]): Promise<number> {
       const run = {
         script: scripts[index] as string,
         context: options.context,
+        secrets: options.secrets,
         defaults: { statusCode: 200, headers: [], body: new Uint8Array() },
         limits: options.limits,
+        ...(options.seed ? { seed: options.seed } : {}),
+        ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
       };
       const durations: number[] = [];
       let execution = await sandbox.run(run);

@@ -3,6 +3,7 @@
 // method (so restarting with DATA_DIR does not fail on what the last start imported).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { runSavedTests } from '../management/saved-tests.ts';
 import {
   describeIssues,
   namespaceSchema,
@@ -10,6 +11,7 @@ import {
   responderCreateSchema,
 } from '../responders/schema.ts';
 import type { ResponderStore } from '../store/types.ts';
+import type { ScriptRunner } from '../webhook/handle-webhook.ts';
 
 export interface ResponderGroup {
   namespace: string;
@@ -83,4 +85,42 @@ export async function importResponders(
     }
   }
   return { created, replaced };
+}
+
+/**
+ * Runs every responder's saved tests (SPEC §9) before anything of the file is written; the first responder with a
+ * failing test refuses the whole file, naming the responder, each failed test and its expectations.
+ */
+export async function checkSavedTests(
+  file: string,
+  groups: ResponderGroup[],
+  sandbox: ScriptRunner,
+): Promise<void> {
+  for (const [groupIndex, group] of groups.entries()) {
+    for (const [index, responder] of group.responders.entries()) {
+      if (!responder.tests || responder.tests.length === 0) continue;
+      const run = await runSavedTests(responder, sandbox, {
+        namespace: group.namespace,
+        request: { requestId: `import-${groupIndex}-${index}` },
+      });
+      const failed = run.items.filter((item) => !item.passed);
+      if (failed.length === 0) continue;
+      const where = `${groups.length > 1 ? `[${groupIndex}].` : ''}responders[${index}] (${JSON.stringify(responder.name)})`;
+      const what = failed
+        .map(
+          (item) =>
+            `test ${JSON.stringify(item.name)} failed: ${item.failures.map(describeFailure).join(', ')}`,
+        )
+        .join('; ');
+      throw new RespondersFileError(file, `${where}: ${what}`);
+    }
+  }
+}
+
+function describeFailure(failure: { field: string; expected: unknown; actual: unknown }): string {
+  const show = (value: unknown) => {
+    const text = JSON.stringify(value) ?? 'undefined';
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  };
+  return `${failure.field} expected ${show(failure.expected)}, got ${show(failure.actual)}`;
 }

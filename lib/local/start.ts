@@ -6,6 +6,7 @@ import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
 import { DynamoApiKeyStore } from '../keys/key-store.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
+import { managementSecrets, secretCipherFromEnv } from '../secrets/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
@@ -14,7 +15,7 @@ import { warmUpSandbox } from '../webhook/warm-up.ts';
 import { demoCurlExamples, demoNamespace, demoResponders } from './demo.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynalite.ts';
 import { localApiKeyLines, localApiKeysFromEnv, registerLocalApiKeys } from './management-keys.ts';
-import { importResponders, readRespondersFile } from './responders-file.ts';
+import { checkSavedTests, importResponders, readRespondersFile } from './responders-file.ts';
 import { type LocalRoute, startLocalServer } from './server.ts';
 
 export interface StartLocalOptions {
@@ -71,9 +72,12 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       sandbox,
       definitionCacheTtlMs,
       breaker,
+      secretCipher: await secretCipherFromEnv(env),
     });
     cleanups.push(async () => runtime.stores.clients.client.destroy());
 
+    // A failing saved test stops the start before anything of the file is written.
+    if (env.RESPONDERS_FILE) await checkSavedTests(env.RESPONDERS_FILE, imported, sandbox);
     await importResponders(runtime.stores.responders, {
       namespace: demoNamespace,
       responders: demoResponders,
@@ -95,6 +99,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       keys,
       sandbox,
       definitions: runtime.definitions,
+      secrets: managementSecrets(runtime.stores.secrets, runtime.secretCipher, (namespace) =>
+        runtime.secrets.invalidate(namespace),
+      ),
     });
     const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({

@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'body_too_large'
   | 'unsupported_media_type'
   | 'unavailable'
+  | 'tests_failed'
   | 'internal';
 
 export class ApiError extends Error {
@@ -21,6 +22,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra response headers, e.g. `allow` on 405 or `www-authenticate` on 401. */
     readonly headers: Record<string, string> = {},
+    /** Structured detail beside the message (e.g. each failed saved test: SPEC §9). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -7,13 +7,14 @@ import { dryRunAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution } from '../sandbox/types.ts';
-import { answerWith } from '../webhook/handle-webhook.ts';
+import { answerWith, secretsOf } from '../webhook/handle-webhook.ts';
 import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
 import { json } from './responses.ts';
 import { ownResponder, type RouteContext } from './route-context.ts';
 import { type TestRequest, type TestResult, testBodySchema } from './schemas.ts';
+import { checkSecretNames } from './secret-routes.ts';
 import type { ManagementResponse } from './types.ts';
 
 export async function testResponder(context: RouteContext): Promise<ManagementResponse> {
@@ -25,6 +26,7 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
     throw invalidRequest('request: give the request in the body or as ?request=<id>, not both');
   }
   const responder = body.responder ?? stored;
+  if (body.responder) await checkSecretNames(context, body.responder.settings.secrets);
   let request: WebhookRequest;
   if (trackedId !== undefined) {
     const tracked = await context.deps.history.get(stored.id, trackedId);
@@ -39,7 +41,9 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   } else {
     request = fromTestRequest(context, body.request, responder);
   }
-  const { response, execution } = await answerWith(responder, request, context.deps.sandbox);
+  // The dry run decrypts what the public path would (SPEC §12); the answer and console are masked as there.
+  const secrets = await secretsOf(responder, context.namespace, { secrets: context.deps.secrets?.source });
+  const { response, execution } = await answerWith(responder, request, context.deps.sandbox, secrets);
   const result = testResult(response, execution);
   // The answer's JSON goes into the Lambda result as a string, escaped once more. The public path already
   // refused an answer Lambda could not send; here the console and the headers' second escaping come on top.
@@ -53,7 +57,7 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   return json(200, result);
 }
 
-function testResult(response: WebhookResponse, execution: ScriptExecution | undefined): TestResult {
+export function testResult(response: WebhookResponse, execution: ScriptExecution | undefined): TestResult {
   return {
     statusCode: response.statusCode,
     headers: response.headers,
@@ -71,7 +75,7 @@ function jsonStringBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text));
 }
 
-function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {
+export function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {
   return {
     requestId: context.request.requestId,
     receivedAtMs: Date.now(),
@@ -88,8 +92,8 @@ function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookReq
 }
 
 /** Unset fields default to a request to the responder's own location, so `{}` is a useful first try. */
-function fromTestRequest(
-  context: RouteContext,
+export function fromTestRequest(
+  context: Pick<RouteContext, 'namespace'> & { request: Pick<RouteContext['request'], 'requestId'> },
   given: TestRequest | undefined,
   responder: Pick<Responder, 'method' | 'location'>,
 ): WebhookRequest {

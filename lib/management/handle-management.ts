@@ -84,6 +84,11 @@ function matchPath(rawPath: string): Match[] {
         params.id = segment;
         return responderIdShape.test(segment);
       }
+      // Any name reaches the route, which refuses a bad one with a 400 naming it (SPEC §12).
+      if (part === '{name}') {
+        params.name = segment;
+        return segment !== '';
+      }
       return part === segment;
     });
     if (fits) matches.push({ route, params });

@@ -3,6 +3,7 @@
 // as the server accepts them (`io: 'input'`: defaults make fields optional), answers as it sends them.
 // Byte-size refinements (a script's 64 KiB in UTF-8) have no JSON Schema form; their character bounds do.
 import { z } from 'zod';
+import { secretNameShape } from '../limits.ts';
 import { responderCreateSchema, responderSchema, trackedRequestSchema } from '../responders/schema.ts';
 import type { ManagementRoute } from './routes.ts';
 import {
@@ -78,6 +79,15 @@ function operation(route: ManagementRoute): Record<string, unknown> {
       description: 'responder id',
     });
   }
+  if (route.path.includes('{name}')) {
+    parameters.push({
+      name: 'name',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', pattern: secretNameShape.source },
+      description: "secret's name",
+    });
+  }
   for (const [name, { schema, description }] of Object.entries(route.query ?? {})) {
     parameters.push({
       name,
@@ -96,7 +106,7 @@ function operation(route: ManagementRoute): Record<string, unknown> {
   }
   if (route.authenticated) {
     const statuses: (keyof typeof errorStatuses)[] = [401];
-    if (route.path.includes('{id}')) statuses.push(404);
+    if (route.path.includes('{id}') || route.method === 'DELETE') statuses.push(404);
     if (route.body) statuses.push(400, 413, 415);
     for (const status of statuses) {
       responses[status] ??= { description: errorStatuses[status] };

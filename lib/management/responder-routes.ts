@@ -17,7 +17,9 @@ import { ApiError, invalidRequest, responderNotFound } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
 import { json, noContent } from './responses.ts';
 import { ownResponder, type RouteContext, responderIdParam } from './route-context.ts';
+import { requirePassingTests } from './saved-tests.ts';
 import { listQuerySchema, readOnlyResponderFields, responderReplaceSchema } from './schemas.ts';
+import { checkSecretNames } from './secret-routes.ts';
 import type { ManagementResponse } from './types.ts';
 
 export async function listResponders(context: RouteContext): Promise<ManagementResponse> {
@@ -43,6 +45,8 @@ export async function createResponder(context: RouteContext): Promise<Management
   }
   const input = validate(responderCreateSchema, body);
   await checkScript(context.deps.sandbox, input.settings.script);
+  await checkSecretNames(context, input.settings.secrets);
+  await requirePassingTests(context, input);
   try {
     const created = await context.deps.responders.create(context.namespace, input);
     context.deps.definitions?.invalidate(context.namespace);
@@ -67,6 +71,10 @@ export async function replaceResponder(context: RouteContext): Promise<Managemen
   if (sentId !== undefined && sentId !== id)
     throw invalidRequest(`id: ${sentId} does not match the URL (${id})`);
   await checkScript(context.deps.sandbox, update.settings.script);
+  await checkSecretNames(context, update.settings.secrets);
+  // The stored responder must exist (404 before 422), and the caller's version is checked by the write itself.
+  await ownResponder(context);
+  await requirePassingTests(context, update);
   try {
     const updated = await context.deps.responders.update(context.namespace, id, update);
     context.deps.definitions?.invalidate(context.namespace);

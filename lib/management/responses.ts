@@ -17,5 +17,10 @@ export function noContent(): ManagementResponse {
 }
 
 export function errorResponse(error: ApiError): ManagementResponse {
-  return json(error.statusCode, { error: { code: error.code, message: error.message } }, error.headers);
+  const details = error.details === undefined ? {} : { details: error.details };
+  return json(
+    error.statusCode,
+    { error: { code: error.code, message: error.message, ...details } },
+    error.headers,
+  );
 }

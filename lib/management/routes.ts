@@ -5,6 +5,8 @@ import { responderCreateSchema, responderSchema } from '../responders/schema.ts'
 import { testResponder } from './dry-run.ts';
 import { clearHistory, listHistory } from './history-routes.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { replayResponder } from './replay.ts';
+import { replayBodySchema, replayResultSchema, savedTestsRunSchema } from './replay-schemas.ts';
 import {
   createResponder,
   deleteResponder,
@@ -14,6 +16,7 @@ import {
 } from './responder-routes.ts';
 import { json } from './responses.ts';
 import type { RouteContext } from './route-context.ts';
+import { runTestsRoute } from './saved-tests.ts';
 import {
   historySchema,
   listQuerySchema,
@@ -22,13 +25,20 @@ import {
   testBodySchema,
   testResultSchema,
 } from './schemas.ts';
+import {
+  deleteSecret,
+  listSecrets,
+  putSecret,
+  secretListSchema,
+  secretValueSchema,
+} from './secret-routes.ts';
 import type { ManagementResponse } from './types.ts';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface ManagementRoute {
   method: RouteMethod;
-  /** OpenAPI path template; `{id}` is a responder id. */
+  /** OpenAPI path template; `{id}` is a responder id, `{name}` a secret's name. */
   path: string;
   operationId: string;
   summary: string;
@@ -70,6 +80,9 @@ export const managementRoutes: readonly ManagementRoute[] = [
       201: { description: 'created', schema: responderSchema },
       400: { description: 'a field breaks a rule, or the script does not compile' },
       409: { description: 'another responder has the same location and method' },
+      422: {
+        description: 'tests_failed: a saved test failed against the new definition; nothing was written',
+      },
     },
     handle: createResponder,
   },
@@ -93,6 +106,9 @@ export const managementRoutes: readonly ManagementRoute[] = [
       200: { description: 'replaced (version + 1)', schema: responderSchema },
       400: { description: 'a field breaks a rule, or the script does not compile' },
       409: { description: 'a stale version (nothing changed), or the new location and method are taken' },
+      422: {
+        description: 'tests_failed: a saved test failed against the new definition; nothing was written',
+      },
     },
     handle: replaceResponder,
   },
@@ -141,6 +157,72 @@ export const managementRoutes: readonly ManagementRoute[] = [
       400: { description: 'a field breaks a rule' },
     },
     handle: testResponder,
+  },
+  {
+    method: 'POST',
+    path: `${responder}/replay`,
+    operationId: 'replayResponder',
+    summary:
+      'Replay tracked requests with their recorded seed and start time against the responder (or a draft) and diff the answers; stores nothing, emits no metric',
+    authenticated: true,
+    body: { schema: replayBodySchema, required: false },
+    responses: {
+      200: {
+        description:
+          'per request: same, recorded, replayed and the diff; requests that could not run within the time or answer size budget are listed in notRun',
+        schema: replayResultSchema,
+      },
+      400: { description: 'a field breaks a rule (more than 100 requests, a bad draft)' },
+      404: { description: 'a request id is not in the history' },
+    },
+    handle: replayResponder,
+  },
+  {
+    method: 'POST',
+    path: `${responder}/tests/run`,
+    operationId: 'runSavedTests',
+    summary: "Run the responder's saved tests (or a draft's, given as the body); writes nothing",
+    authenticated: true,
+    body: { schema: responderCreateSchema, required: false },
+    responses: {
+      200: {
+        description: 'each test passed or failed, with its failures and the answer',
+        schema: savedTestsRunSchema,
+      },
+      400: { description: 'the draft breaks a rule' },
+    },
+    handle: runTestsRoute,
+  },
+  {
+    method: 'GET',
+    path: '/api/secrets',
+    operationId: 'listSecrets',
+    summary: "The key's namespace's secrets: names and update times, never a value",
+    authenticated: true,
+    responses: { 200: { description: 'the secrets', schema: secretListSchema } },
+    handle: listSecrets,
+  },
+  {
+    method: 'PUT',
+    path: '/api/secrets/{name}',
+    operationId: 'putSecret',
+    summary: 'Create or replace a secret (stored encrypted; at most 100 per namespace)',
+    authenticated: true,
+    body: { schema: secretValueSchema, required: true },
+    responses: {
+      204: { description: 'stored' },
+      400: { description: 'a bad name or value, or the namespace already holds 100 secrets' },
+    },
+    handle: putSecret,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/secrets/{name}',
+    operationId: 'deleteSecret',
+    summary: 'Delete a secret (a responder that names it then sees it absent from context.secrets)',
+    authenticated: true,
+    responses: { 204: { description: 'deleted' } },
+    handle: deleteSecret,
   },
   {
     method: 'GET',

@@ -10,8 +10,11 @@ import {
   responderCreateSchema,
   responderSchema,
   responderUpdateSchema,
+  testRequestSchema,
   trackedRequestSchema,
 } from '../responders/schema.ts';
+
+export { testRequestSchema };
 
 /** Fields the server owns: a create that sends them is refused, a replace may echo them back from a GET. */
 export const readOnlyResponderFields = ['id', 'version', 'createdAt', 'updatedAt'] as const;
@@ -28,31 +31,6 @@ export const responderReplaceSchema = responderUpdateSchema.extend({
   createdAt: z.int({ error: 'createdAt: must be an integer' }).optional().describe('read-only: ignored'),
   updatedAt: z.int({ error: 'updatedAt: must be an integer' }).optional().describe('read-only: ignored'),
 });
-
-export const testRequestSchema = z
-  .strictObject({
-    method: z
-      .string({ error: 'request.method: must be a string' })
-      .regex(/^[A-Za-z]{1,20}$/, 'request.method: must be an HTTP method such as GET or POST')
-      .optional()
-      .describe("default: the responder's method (GET for ANY)"),
-    path: z
-      .string({ error: 'request.path: must be a string' })
-      .startsWith('/', 'request.path: must start with /')
-      .max(2048, 'request.path: must be at most 2048 characters')
-      .optional()
-      .describe("below the namespace; default: the responder's location path"),
-    rawQuery: z
-      .string({ error: 'request.rawQuery: must be a string' })
-      .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
-      .default(''),
-    headers: z
-      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
-      .default({}),
-    bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
-    clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
-  })
-  .describe('The webhook request to answer, as a caller would send it');
 
 export const testBodySchema = z.strictObject({
   responder: responderCreateSchema

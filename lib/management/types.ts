@@ -2,7 +2,9 @@
 // Lambda handler and the local server turn API Gateway payload 2.0 events into these and back.
 import type { ApiKeyStore } from '../keys/key-store.ts';
 import type { Sandbox } from '../sandbox/index.ts';
-import type { HistoryStore, ResponderStore } from '../store/types.ts';
+import type { SecretCipher } from '../secrets/cipher.ts';
+import type { HistoryStore, ResponderStore, SecretStore } from '../store/types.ts';
+import type { SecretSource } from '../webhook/handle-webhook.ts';
 
 export interface ManagementRequest {
   requestId: string;
@@ -31,4 +33,15 @@ export interface ManagementDeps {
   sandbox: Pick<Sandbox, 'run' | 'checkSyntax'>;
   /** The definition cache of this process, forgotten after every write so this process serves the change at once. */
   definitions?: { invalidate(namespace: string): void };
+  secrets?: ManagementSecrets;
+}
+
+/** Secrets (SPEC §12): written encrypted, decrypted only for dry runs. */
+export interface ManagementSecrets {
+  store: SecretStore;
+  cipher: SecretCipher;
+  /** What a dry run's script sees as `context.secrets`. */
+  source: SecretSource;
+  /** The webhook side's cache of this process, forgotten after every write (the local server shares one). */
+  invalidate?(namespace: string): void;
 }

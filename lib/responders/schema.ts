@@ -16,10 +16,13 @@ import {
   responderHeadersMax,
   responderNameMaxChars,
   responderPathMaxChars,
+  savedTestsMax,
   scriptMaxBytes,
+  secretNameShape,
+  secretsPerNamespaceMax,
   staticBodyMaxBytes,
 } from '../limits.ts';
-import { answerOutcomes } from '../metrics/names.ts';
+import { answerOutcomes, scriptOutcomes } from '../metrics/names.ts';
 import { isPlatformHeader, platformHeaderNames } from '../sandbox/result-check.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 
@@ -146,6 +149,32 @@ export const responderFallbackSchema = z.strictObject(
   { error: typeError('settings.fallback', 'an object {statusCode, headers, body}') },
 );
 
+/** A secret's name (SPEC §12); `field` names where it was given. */
+export const secretNameSchema = (field: string) =>
+  z
+    .string({ error: typeError(field, 'a string') })
+    .regex(secretNameShape, `${field}: must match ${secretNameShape.source}`);
+
+/**
+ * The secrets a responder's script sees as `context.secrets` (SPEC §12): none (also when absent), all of the
+ * namespace's, or the ones named. That named secrets exist is checked on save (it needs the store); a secret
+ * deleted later is simply absent from `context.secrets`.
+ */
+export const responderSecretsSchema = z.union(
+  [
+    z.enum(['none', 'all']),
+    z
+      .array(secretNameSchema('settings.secrets'), {
+        error: typeError('settings.secrets', '"none", "all" or a list of secret names'),
+      })
+      .max(secretsPerNamespaceMax, `settings.secrets: at most ${secretsPerNamespaceMax} names`)
+      .refine((names) => new Set(names).size === names.length, {
+        message: 'settings.secrets: names a secret twice',
+      }),
+  ],
+  { error: typeError('settings.secrets', '"none", "all" or a list of secret names') },
+);
+
 export const responderSettingsSchema = z.strictObject(
   {
     requestsToTrack: boundedInt('settings.requestsToTrack', 0, requestsToTrackMax).default(0),
@@ -168,9 +197,107 @@ export const responderSettingsSchema = z.strictObject(
       .optional(),
     limits: responderLimitsSchema.optional(),
     fallback: responderFallbackSchema.optional(),
+    secrets: responderSecretsSchema.optional(),
   },
   { error: typeError('settings', 'an object') },
 );
+
+/** A webhook request as a dry run or a saved test gives it (SPEC §5, §9): every field optional. */
+export const testRequestSchema = z
+  .strictObject({
+    method: z
+      .string({ error: 'request.method: must be a string' })
+      .regex(/^[A-Za-z]{1,20}$/, 'request.method: must be an HTTP method such as GET or POST')
+      .optional()
+      .describe("default: the responder's method (GET for ANY)"),
+    path: z
+      .string({ error: 'request.path: must be a string' })
+      .startsWith('/', 'request.path: must start with /')
+      .max(2048, 'request.path: must be at most 2048 characters')
+      .optional()
+      .describe("below the namespace; default: the responder's location path"),
+    rawQuery: z
+      .string({ error: 'request.rawQuery: must be a string' })
+      .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
+      .default(''),
+    headers: z
+      .record(z.string(), z.string(), { error: 'request.headers: must be an object of name → string' })
+      .default({}),
+    bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
+    clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
+  })
+  .describe('The webhook request to answer, as a caller would send it');
+
+const seedBase64Pattern = /^[A-Za-z0-9+/]{43}=$/;
+
+/** A saved test (SPEC §9): a request, a seed and a time, and what the answer must be. */
+export const savedTestSchema = z.strictObject(
+  {
+    name: z
+      .string({ error: typeError('tests.name', 'a string') })
+      .min(1, 'tests.name: must not be empty')
+      .max(responderNameMaxChars, `tests.name: must be at most ${responderNameMaxChars} characters`),
+    request: testRequestSchema
+      .optional()
+      .describe("as for the dry run; default: a request to the responder's location"),
+    seedBase64: z
+      .string({ error: typeError('tests.seedBase64', 'a string') })
+      .regex(seedBase64Pattern, 'tests.seedBase64: must be 32 bytes in base64 (44 characters)')
+      .optional()
+      .describe("the execution's seed; default 32 zero bytes"),
+    nowMs: z
+      .int('tests.nowMs: must be an integer')
+      .min(0, 'tests.nowMs: must be at least 0')
+      .max(8.64e15, 'tests.nowMs: must be at most 8.64e15')
+      .optional()
+      .describe('what Date.now() reads; default 0'),
+    expect: z
+      .strictObject(
+        {
+          statusCode: z.int('tests.expect.statusCode: must be an integer').optional(),
+          headers: z
+            .array(z.tuple([z.string(), z.string()]), {
+              error: 'tests.expect.headers: must be a list of [name, value] pairs',
+            })
+            .optional()
+            .describe('each must be present (name case-insensitive, value exact)'),
+          body: z
+            .string({ error: typeError('tests.expect.body', 'a string') })
+            .optional()
+            .describe('exact text'),
+          bodyContains: z.string({ error: typeError('tests.expect.bodyContains', 'a string') }).optional(),
+          json: z.unknown().optional().describe('a value the body must parse to (deep equal)'),
+          outcome: z
+            .enum(scriptOutcomes, {
+              error: typeError('tests.expect.outcome', `one of ${scriptOutcomes.join(', ')}`),
+            })
+            .optional(),
+        },
+        { error: typeError('tests.expect', 'an object') },
+      )
+      .refine((expectations) => Object.keys(expectations).length > 0, {
+        message: 'tests.expect: must hold at least one expectation',
+      }),
+  },
+  { error: typeError('tests', 'a list of objects {name, request, seedBase64, nowMs, expect}') },
+);
+
+export const savedTestsSchema = z
+  .array(savedTestSchema, { error: typeError('tests', 'a list of tests') })
+  .max(savedTestsMax, `tests: at most ${savedTestsMax} tests`)
+  .superRefine((tests, context) => {
+    const seen = new Set<string>();
+    tests.forEach((test, index) => {
+      if (seen.has(test.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `tests.name: "${test.name}" is used twice`,
+        });
+      }
+      seen.add(test.name);
+    });
+  });
 
 /** What a client sends to create a responder (and, with `version`, to replace one). */
 export const responderCreateSchema = z.strictObject({
@@ -182,6 +309,7 @@ export const responderCreateSchema = z.strictObject({
   method: z.enum(httpMethods, { error: typeError('method', `one of ${httpMethods.join(', ')}`) }),
   enabled: z.boolean({ error: typeError('enabled', 'true or false') }).default(true),
   settings: responderSettingsSchema,
+  tests: savedTestsSchema.optional().describe('run against every create and update (SPEC §9)'),
 });
 
 /** PUT replaces the whole definition and must carry the version it read (optimistic concurrency). */
@@ -203,6 +331,7 @@ export type ResponderFallback = z.infer<typeof responderFallbackSchema>;
 export type ResponderInput = z.infer<typeof responderCreateSchema>;
 /** What a client may send (defaults not yet applied). */
 export type ResponderInputJson = z.input<typeof responderCreateSchema>;
+export type SavedTest = z.infer<typeof savedTestSchema>;
 export type ResponderUpdate = z.infer<typeof responderUpdateSchema>;
 export type Responder = z.infer<typeof responderSchema>;
 
@@ -210,6 +339,19 @@ export const consoleLineSchema = z.object({
   level: z.enum(['log', 'info', 'warn', 'error']),
   message: z.string(),
 });
+
+/** The answer sent to a tracked request (SPEC §9), beside its `statusCode`. */
+export const trackedResponseSchema = z.object({
+  headers: z.array(z.tuple([z.string(), z.string()])),
+  bodyBase64: z.string().describe('base64 of the answer body, capped at 64 KiB'),
+  bodyTruncated: z.boolean(),
+  headersTruncated: z
+    .boolean()
+    .optional()
+    .describe('true when the headers passed 64 KiB and the rest were dropped'),
+});
+
+export type TrackedResponse = z.infer<typeof trackedResponseSchema>;
 
 /** One request kept in a responder's history (SPEC §4). */
 /** One call the script made to an upstream (SPEC §13). */
@@ -239,6 +381,14 @@ export const trackedRequestSchema = z.object({
   durationMs: z.number(),
   memoryBytes: z.int(),
   console: z.array(consoleLineSchema),
+  seed: z
+    .string()
+    .optional()
+    .describe('base64 of the 32-byte seed of the execution (SPEC §9); absent in entries older than §9'),
+  startedAtMs: z.int().optional().describe('the start time the execution read, unix milliseconds'),
+  response: trackedResponseSchema
+    .optional()
+    .describe('the answer sent; absent when the script answered trackResponse: false'),
   upstream: z.array(upstreamCallSchema).optional().describe("the script's calls to upstreams, in order"),
 });
 

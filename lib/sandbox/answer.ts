@@ -45,7 +45,7 @@ export function toExecution(
   answer: WorkerAnswer,
   defaults: ResponseDefaults,
   limits: ScriptLimits,
-): ScriptExecution {
+): Omit<ScriptExecution, 'seed' | 'startedAtMs'> {
   const common = {
     console: answer.console,
     durationMs: answer.durationMs,

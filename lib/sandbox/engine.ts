@@ -30,9 +30,7 @@ import {
   GuestError,
   type HashAlgorithm,
   hmac,
-  random,
-  seedWords,
-  uuid,
+  SeededRandom,
 } from './host-ops.ts';
 import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { checkResult } from './result-check.ts';
@@ -119,10 +117,12 @@ interface Prepared {
   state: ExecutionState;
 }
 
+/** What the host ops of one execution read and write. */
 interface ExecutionState {
   deadline: number;
   interrupted: boolean;
   console: ConsoleCapture;
+  random: SeededRandom;
   upstream: UpstreamCalls;
   /** The guest promises of upstream calls not yet settled in the guest, in the order made. */
   waiting: WaitingCall[];
@@ -184,6 +184,7 @@ export class Engine {
       state.interrupted = false;
       state.console = new ConsoleCapture();
       state.upstream = new UpstreamCalls(this.upstream, state.deadline);
+      state.random = new SeededRandom(request.seed ?? noSeed);
       prepared.runtime.setMaxStackSize(limits.stackBytes);
       // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
       // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
@@ -336,7 +337,9 @@ export class Engine {
     const { ctx, guest } = prepared;
     const context = request.context ?? emptyScriptContext;
     const body = context.body;
-    const json = ctx.newString(JSON.stringify([...seedWords(), contextFields(context)]));
+    const json = ctx.newString(
+      JSON.stringify([request.nowMs ?? 0, contextFields(context), request.secrets ?? {}]),
+    );
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
     let ran: ReturnType<QuickJSContext['callFunction']> | undefined;
     try {
@@ -516,6 +519,7 @@ export class Engine {
       console: new ConsoleCapture(),
       upstream: new UpstreamCalls(undefined, Number.POSITIVE_INFINITY),
       waiting: [],
+      random: new SeededRandom(noSeed),
     };
     runtime.setInterruptHandler(() => {
       if (Date.now() <= state.deadline) return false;
@@ -524,9 +528,8 @@ export class Engine {
     });
     const host = ctx.newFunction('host', (opHandle, ...args) => hostCall(ctx, state, opHandle, args));
     const preludeFn = ctx.unwrapResult(ctx.evalCode(guestCore, 'prelude.js', { type: 'global' }));
-    const seedHandles = seedWords().map((word) => ctx.newNumber(word));
-    const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host, ...seedHandles));
-    for (const handle of [preludeFn, host, ...seedHandles]) handle.dispose();
+    const entries = ctx.unwrapResult(ctx.callFunction(preludeFn, ctx.undefined, host));
+    for (const handle of [preludeFn, host]) handle.dispose();
     const entry = (index: number) => ctx.getProp(entries, index);
     const guest: Guest = {
       runScript: entry(0),
@@ -637,6 +640,9 @@ export class Engine {
   }
 }
 
+/** A syntax check runs nothing; a run always brings its seed (the sandbox draws one). */
+const noSeed = new Uint8Array(32);
+
 const timeoutFault: Fault = { outcome: 'timeout' };
 const memoryFault: Fault = { outcome: 'memory' };
 const stackFault: Fault = { outcome: 'stack' };
@@ -714,9 +720,9 @@ function hostCall(
       case 'byteLength':
         return ctx.newNumber(Buffer.byteLength(json(0)));
       case 'uuid':
-        return ctx.newString(uuid());
+        return ctx.newString(state.random.uuid());
       case 'random':
-        return buffer(random(ctx.getNumber(arg(0))));
+        return buffer(state.random.bytes(ctx.getNumber(arg(0))));
       case 'proxy':
         return startUpstreamCall(ctx, state, JSON.parse(text(0)) as UpstreamOptions, bytesOrNone(1));
       default:

@@ -1,6 +1,6 @@
 // The JavaScript installed in every fresh QuickJS context before the user's script runs (SPEC §3 script API).
 //
-// The core is a function expression the host calls once with its single host function and a random seed.
+// The core is a function expression the host calls once with its single host function.
 // Every built-in the host's protocol relies on is captured here, before user code runs, so a script that
 // replaces `JSON.stringify`, `Object.prototype.toJSON` or `Promise.prototype.then` can only change its own
 // output. The core returns the host's entry points; none of them is reachable from the script's globals.
@@ -192,7 +192,7 @@ return { __proto__: null, crypto };
 /** Globals of the script API that are installed on first use. */
 export const lazyGlobals = ['console', 'TextEncoder', 'TextDecoder', 'atob', 'btoa', 'Deno', 'crypto'];
 
-export const guestCore = `(function (host, s0, s1, s2, s3) {
+export const guestCore = `(function (host) {
 'use strict';
 const O = Object, gopd = O.getOwnPropertyDescriptor, gpo = O.getPrototypeOf, dp = O.defineProperty;
 const U8 = Uint8Array, AB = ArrayBuffer, TA = gpo(U8.prototype), DV = DataView.prototype;
@@ -221,10 +221,30 @@ I.bytesOf = (v) => {
   try { apply(I.abLen, v, []); } catch { return null; }
   return apply(I.abSlice, v, [0]);
 };
-// Math.random: QuickJS seeds it from the clock; xorshift128 from the host's CSPRNG instead, 53 bits a number.
-let x = s0 | 1, y = s1, z = s2, w = s3;
-const next = () => { const t = x ^ (x << 11); x = y; y = z; z = w; w = (w ^ (w >>> 19) ^ t ^ (t >>> 8)) | 0; return w >>> 0; };
-dp(Math, 'random', { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
+// Math.random: QuickJS seeds it from the clock; here 53 bits a number from the execution's random stream
+// (SPEC §9: the host's ChaCha20 keystream of the execution's seed), fetched 8 numbers at a time (a larger batch costs more than the calls it saves).
+let pool = null, at = 0;
+dp(Math, 'random', { value: function random() {
+  if (pool === null || at === 64) { pool = new U8(host('random', 64)); at = 0; }
+  const p = pool, i = at;
+  at += 8;
+  return ((((p[i] & 31) * 65536 + p[i + 1] * 256 + p[i + 2]) * 4294967296) + p[i + 3] * 16777216 + (p[i + 4] << 16 | p[i + 5] << 8 | p[i + 6])) / 9007199254740992;
+}, writable: true, configurable: true });
+// The clock (SPEC §9): Date.now() and new Date() read the execution's start time, frozen for the execution,
+// so the same seed and start time give the same answer; new Date(x) and the rest of Date are QuickJS's own.
+let now = 0;
+const RealDate = Date, construct = Reflect.construct, dateToString = RealDate.prototype.toString;
+const FrozenDate = function Date(...args) {
+  if (new.target === undefined) return apply(dateToString, construct(RealDate, [now], RealDate), []);
+  return construct(RealDate, args.length === 0 ? [now] : args, new.target);
+};
+dp(FrozenDate, 'length', { value: 7, configurable: true });
+dp(FrozenDate, 'prototype', { value: RealDate.prototype, writable: false });
+dp(RealDate.prototype, 'constructor', { value: FrozenDate, writable: true, configurable: true });
+dp(FrozenDate, 'now', { value: { now() { return now; } }.now, writable: true, configurable: true });
+dp(FrozenDate, 'parse', { value: RealDate.parse, writable: true, configurable: true });
+dp(FrozenDate, 'UTC', { value: RealDate.UTC, writable: true, configurable: true });
+dp(I.G, 'Date', { value: FrozenDate, writable: true, configurable: true });
 // TextEncoder/TextDecoder and Deno.core are what most scripts use: compiled with the core, while idle.
 const text = ${guestChunks.text};
 const eager = { __proto__: null, TextEncoder: text, TextDecoder: text, Deno: ${guestChunks.Deno} };
@@ -242,9 +262,10 @@ const arraySlice = Array.prototype.slice;
 const bodyJSON = { value: function toJSON() { return apply(arraySlice, this, []); }, writable: true, configurable: true };
 // Bytes as a script receives them (context.body, an upstream's answer): a Uint8Array whose JSON is number[].
 I.asBody = (bytes) => { dp(bytes, 'toJSON', bodyJSON); return bytes; };
-// Also reseeds Math.random: the host starts every execution from one snapshot of this context.
-// json: [four 32-bit seeds, the context without its body].
-const setContext = (json, body) => { const c = I.parse(json); x = c[0] | 1; y = c[1]; z = c[2]; w = c[3]; const o = c[4]; o.body = I.asBody(new U8(body)); own('context', o); };
+// Also sets the clock and empties Math.random's numbers: the host starts every execution from a snapshot of
+// this context. json: [start time in ms, the context without its body, the secrets]. The secrets are not
+// enumerable, so an echo of the context (JSON.stringify(context), Object.keys) never carries one (SPEC §3, §12).
+const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = I.asBody(new U8(body)); dp(o, 'secrets', { value: c[2], writable: true, configurable: true }); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};

@@ -1,6 +1,6 @@
 // The host side of the guest's built-ins (TextEncoder/Decoder, atob/btoa, crypto, console capture).
 // Errors are thrown as `{ name, message }` so that nothing of the host (stack, paths) reaches the script.
-import { createHash, createHmac, randomBytes, randomFillSync, randomUUID } from 'node:crypto';
+import { type Cipher, createCipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import { consoleMaxLineChars, consoleMaxLines, consoleMaxTotalChars } from '../limits.ts';
 import type { ConsoleLevel, ConsoleLine } from './types.ts';
 
@@ -66,31 +66,49 @@ export function digest(algorithm: HashAlgorithm, data: Uint8Array | string): Uin
   return createHash(algorithm).update(data).digest();
 }
 
-export function uuid(): string {
-  return randomUUID();
-}
+/** Bytes in an execution's seed (SPEC §9). */
+export const seedBytes = 32;
 
-export function random(byteCount: number): Buffer {
-  return randomBytes(byteCount);
-}
-
-// Math.random's seeds, four words per execution, drawn from the CSPRNG 1024 words at a time: one system call
-// per 256 executions instead of one each. Every word is used once.
-const seedPool = new Int32Array(1024);
+// Execution seeds drawn from the CSPRNG 32 at a time: one system call per 32 executions instead of one each.
+// Every seed is used once.
+const seedPool = new Uint8Array(seedBytes * 32);
 let seedsUsed = seedPool.length;
-export function seedWords(): [number, number, number, number] {
+export function newSeed(): Uint8Array {
   if (seedsUsed === seedPool.length) {
     randomFillSync(seedPool);
     seedsUsed = 0;
   }
-  const at = seedsUsed;
-  seedsUsed += 4;
-  return [
-    seedPool[at] as number,
-    seedPool[at + 1] as number,
-    seedPool[at + 2] as number,
-    seedPool[at + 3] as number,
-  ];
+  const seed = seedPool.slice(seedsUsed, seedsUsed + seedBytes);
+  seedsUsed += seedBytes;
+  return seed;
+}
+
+const zeroNonce = new Uint8Array(16);
+/**
+ * The random bytes of one execution: the ChaCha20 keystream of its seed, read in order by Math.random,
+ * crypto.getRandomValues and crypto.randomUUID. Strong (a script cannot predict it without the seed), and
+ * the same seed gives the same bytes on any process. The cipher is made on first use: most executions never
+ * draw a random byte.
+ */
+export class SeededRandom {
+  private cipher: Cipher | undefined;
+  constructor(private readonly seed: Uint8Array) {}
+
+  bytes(byteCount: number): Uint8Array {
+    this.cipher ??= createCipheriv('chacha20', this.seed, zeroNonce);
+    const out = this.cipher.update(new Uint8Array(byteCount));
+    // A copy in an ArrayBuffer of its own (update may return a view of a shared pool).
+    return new Uint8Array(out);
+  }
+
+  /** A version 4 UUID, as crypto.randomUUID makes one, from the next 16 bytes. */
+  uuid(): string {
+    const b = this.bytes(16);
+    b[6] = ((b[6] as number) & 0x0f) | 0x40;
+    b[8] = ((b[8] as number) & 0x3f) | 0x80;
+    const hex = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
 }
 
 /** Console lines of one execution, capped in lines, per-line characters and total characters. */

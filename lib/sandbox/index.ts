@@ -1,6 +1,7 @@
 // The script sandbox (SPEC §3): untrusted responder scripts in QuickJS, in worker threads, under limits.
 import { toExecution } from './answer.ts';
 import { Confinement } from './confinement.ts';
+import { newSeed, seedBytes } from './host-ops.ts';
 import { resolveLimits } from './limits.ts';
 import { WorkerPool } from './pool.ts';
 import type { WorkerAnswer } from './protocol.ts';
@@ -47,8 +48,19 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   return {
     async run(run) {
       const limits = resolveLimits(run.limits);
+      const seed = run.seed ?? newSeed();
+      if (seed.byteLength !== seedBytes) throw new RangeError(`a seed has ${seedBytes} bytes`);
+      const nowMs = run.nowMs ?? Date.now();
       const reply = (await pool.submit(
-        { kind: 'run', script: run.script, context: run.context, limits },
+        {
+          kind: 'run',
+          script: run.script,
+          context: run.context,
+          ...(run.secrets ? { secrets: run.secrets } : {}),
+          limits,
+          seed,
+          nowMs,
+        },
         (reason, elapsedMs): WorkerAnswer => ({
           id: 0,
           outcome: reason === 'hard-stop' ? 'timeout' : 'error',
@@ -63,7 +75,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       if (reply.outcome === 'timeout') confinement.add(run.script);
       counters.executions++;
       countRecycle(reply.recycled);
-      return toExecution(reply, run.defaults, limits);
+      return { ...toExecution(reply, run.defaults, limits), seed, startedAtMs: nowMs };
     },
     async checkSyntax(script) {
       const reply = await pool.submit(

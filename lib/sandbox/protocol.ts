@@ -5,6 +5,7 @@ import type {
   ScriptContext,
   ScriptLimits,
   ScriptOutcome,
+  ScriptSecrets,
   UpstreamRecord,
 } from './types.ts';
 
@@ -13,7 +14,11 @@ export interface WorkerRequest {
   kind: 'run' | 'check';
   script: string;
   context?: ScriptContext;
+  secrets?: ScriptSecrets;
   limits: ScriptLimits;
+  /** The execution's seed and start time (SPEC §9), for a run. */
+  seed?: Uint8Array;
+  nowMs?: number;
 }
 
 /** One execution as the worker saw it: the script's own result (not yet merged over the defaults). */

@@ -30,6 +30,9 @@ export interface ScriptContext {
   body: Uint8Array;
 }
 
+/** `context.secrets` (SPEC §12): name → value, the ones the responder allows. */
+export type ScriptSecrets = Record<string, string>;
+
 export interface ScriptLimits {
   memoryBytes: number;
   deadlineMs: number;
@@ -52,8 +55,14 @@ export interface ConsoleLine {
 export interface ScriptRun {
   script: string;
   context: ScriptContext;
+  /** Installed as the non-enumerable `context.secrets`; `{}` when absent. */
+  secrets?: ScriptSecrets;
   defaults: ResponseDefaults;
   limits?: Partial<ScriptLimits>;
+  /** 32 bytes keying Math.random, crypto.getRandomValues and crypto.randomUUID (SPEC §9); default from the CSPRNG. */
+  seed?: Uint8Array;
+  /** What Date.now() and new Date() read for the whole execution; default the time of the call. */
+  nowMs?: number;
 }
 
 /** Why a sandbox had to be rebuilt (reported as the `reason` property of the SandboxRecycled metric). */
@@ -71,6 +80,9 @@ export interface ScriptExecution {
   durationMs: number;
   /** Sandbox memory in use at the end of the execution. */
   memoryBytes: number;
+  /** The seed and start time it ran with: the same script, request, seed and start time give the same answer. */
+  seed: Uint8Array;
+  startedAtMs: number;
   /** Set when this execution left the sandbox in a state that made the host rebuild it. */
   recycled?: RecycleReason;
   /** The script answered `skipRequest: true`: this request stays out of the history. */

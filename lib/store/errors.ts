@@ -25,3 +25,10 @@ export class InvalidPageTokenError extends Error {
     this.name = 'InvalidPageTokenError';
   }
 }
+
+export class SecretLimitError extends Error {
+  constructor(max: number) {
+    super(`a namespace holds at most ${max} secrets`);
+    this.name = 'SecretLimitError';
+  }
+}

@@ -2,15 +2,17 @@
 import { createDynamoClients, type DynamoClientOptions, type DynamoClients } from './dynamodb/client.ts';
 import { DynamoHistoryStore } from './dynamodb/history-store.ts';
 import { DynamoResponderStore } from './dynamodb/responder-store.ts';
-import type { HistoryStore, ResponderStore } from './types.ts';
+import { DynamoSecretStore } from './dynamodb/secret-store.ts';
+import type { HistoryStore, ResponderStore, SecretStore } from './types.ts';
 
 export * from './errors.ts';
 export { createTable, tableSchema } from './table.ts';
-export type { HistoryStore, ResponderPage, ResponderStore } from './types.ts';
+export type { HistoryStore, ResponderPage, ResponderStore, SecretStore, StoredSecret } from './types.ts';
 
 export interface Stores {
   responders: ResponderStore;
   history: HistoryStore;
+  secrets: SecretStore;
   clients: DynamoClients;
 }
 
@@ -22,5 +24,6 @@ export function createStores(options: DynamoClientOptions & { tableName: string 
     tableName: options.tableName,
     history,
   });
-  return { responders, history, clients };
+  const secrets = new DynamoSecretStore({ documents: clients.documents, tableName: options.tableName });
+  return { responders, history, secrets, clients };
 }

@@ -22,3 +22,7 @@ export const historySlotSk = (slot: number) => `${historySlotSkPrefix}${String(s
 /** API keys of the management API (lib/keys): one item per key, found by the key's non-secret prefix. */
 export const apiKeyPk = (prefix: string) => `KEY#${prefix}`;
 export const apiKeySk = 'KEY';
+
+/** A namespace's secrets (lib/secrets), in its partition but outside the definitions' range ('S' > 'D'). */
+export const secretSkPrefix = 'SECRET#';
+export const secretSk = (name: string) => `${secretSkPrefix}${name}`;

@@ -5,6 +5,7 @@
 //   pk NS#<namespace>   sk DEF#<id>                      a responder definition (settings inline as JSON)
 //   pk NS#<namespace>   sk BLOB#<id>#<version>#<w>#<n>   chunk n of the settings JSON of write w, when too big to inline
 //   pk NS#<namespace>   sk ROUTE#<METHOD>#<type><path>   the claim that makes (location, method) unique
+//   pk NS#<namespace>   sk SECRET#<name>                 a secret: its encrypted value and updatedAt (lib/secrets)
 //   pk HIST#<id>        sk COUNTER                       the responder's request counter (atomic ADD)
 //   pk HIST#<id>        sk REQ#<slot>                    tracked request number n in slot n mod N (TTL 7 days)
 //   pk KEY#<prefix>     sk KEY                           a management API key: namespace and SHA-256 (lib/keys)

@@ -46,3 +46,23 @@ export interface HistoryStore {
   get(responderId: string, requestId: string): Promise<TrackedRequest | undefined>;
   clear(responderId: string): Promise<void>;
 }
+
+/** A secret as stored: its value only as the SecretCipher's ciphertext (lib/secrets). */
+export interface StoredSecret {
+  name: string;
+  /** Unix seconds. */
+  updatedAt: number;
+  ciphertext: Uint8Array;
+}
+
+export interface SecretStore {
+  /**
+   * Creates or replaces the secret. Throws SecretLimitError when it would be one more than the namespace may
+   * hold (a replacement always fits).
+   */
+  put(namespace: string, name: string, ciphertext: Uint8Array): Promise<void>;
+  /** Every secret of the namespace, in name order. */
+  list(namespace: string): Promise<StoredSecret[]>;
+  /** False if there was none. */
+  delete(namespace: string, name: string): Promise<boolean>;
+}

@@ -4,7 +4,12 @@
 // keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { encodedResultBytes } from '../http/api-gateway-result.ts';
-import { historyBodyMaxBytes, lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
+import {
+  historyBodyMaxBytes,
+  historyResponseHeadersMaxBytes,
+  lambdaResponseMaxBytes,
+  namespaceMaxChars,
+} from '../limits.ts';
 import { breakerOutcome } from '../metrics/names.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
@@ -15,10 +20,12 @@ import {
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
 import { selectResponder } from '../responders/routing.ts';
-import type { Responder, TrackedRequest } from '../responders/schema.ts';
+import type { Responder, ResponderSettings, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import { scriptContext } from '../sandbox/context.ts';
-import type { ScriptExecution, ScriptOutcome, ScriptRun } from '../sandbox/types.ts';
+import { newSeed } from '../sandbox/host-ops.ts';
+import type { ScriptExecution, ScriptOutcome, ScriptRun, ScriptSecrets } from '../sandbox/types.ts';
+import { maskSecrets } from '../secrets/mask.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
@@ -36,6 +43,23 @@ export interface WebhookDeps {
   breaker?: Pick<CircuitBreaker, 'admit' | 'settle'>;
   publishMetrics?: PublishRequestMetrics;
   logger?: Logger;
+  /** Where `context.secrets` comes from; without it every script sees `{}`. */
+  secrets?: SecretSource;
+}
+
+/** `context.secrets` for a responder (lib/secrets' SecretCache). */
+export interface SecretSource {
+  forResponder(namespace: string, allowed: ResponderSettings['secrets']): Promise<ScriptSecrets>;
+}
+
+/** Only a responder with a script has any use for its secrets: no store read or decryption for the others. */
+export function secretsOf(
+  responder: Pick<Responder, 'settings'>,
+  namespace: string,
+  deps: { secrets?: SecretSource },
+): Promise<ScriptSecrets> {
+  if (responder.settings.script === undefined || !deps.secrets) return Promise.resolve({});
+  return deps.secrets.forResponder(namespace, responder.settings.secrets);
 }
 
 interface Answer {
@@ -87,14 +111,26 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(404, notFoundText);
     }
     facts.responderId = responder.id;
+    let secrets: ScriptSecrets;
+    try {
+      secrets = await secretsOf(responder, request.namespace, deps);
+    } catch (error) {
+      // The store or KMS unreachable, or a ciphertext that is not this secret's (moved or tampered with): the
+      // script does not run without the secrets it was promised. The error names secrets, never a value.
+      facts.storeUnavailable = true;
+      log.error('secrets unavailable', { requestId: request.requestId, responderId: responder.id, error });
+      return textResponse(503, unavailableText);
+    }
     const keep = responder.settings.requestsToTrack;
     // The history's place is taken while the answer is made, so the answer then waits for one write, not two.
     const entry = keep > 0 ? deps.history.begin(responder.id, keep) : undefined;
-    const answer = await answerUnlessBroken(responder, request, deps).catch(async (error: unknown) => {
-      // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
-      await entry?.finish().catch(() => {});
-      throw error;
-    });
+    const answer = await answerUnlessBroken(responder, request, deps, secrets).catch(
+      async (error: unknown) => {
+        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
+        await entry?.finish().catch(() => {});
+        throw error;
+      },
+    );
     if (answer.breakerOpen) facts.breakerOpen = true;
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
@@ -139,10 +175,11 @@ async function answerUnlessBroken(
   responder: Responder,
   request: WebhookRequest,
   deps: WebhookDeps,
+  secrets: ScriptSecrets,
 ): Promise<Answer> {
   const { breaker } = deps;
   if (!breaker || responder.settings.script === undefined)
-    return answerWith(responder, request, deps.sandbox);
+    return answerWith(responder, request, deps.sandbox, secrets);
   const admission = breaker.admit(responder);
   if (!admission.run) {
     const { fallback } = responder.settings;
@@ -160,7 +197,7 @@ async function answerUnlessBroken(
   }
   let outcome: ScriptOutcome | undefined;
   try {
-    const answer = await answerWith(responder, request, deps.sandbox);
+    const answer = await answerWith(responder, request, deps.sandbox, secrets);
     outcome = answer.execution?.outcome;
     return answer;
   } finally {
@@ -168,11 +205,22 @@ async function answerUnlessBroken(
   }
 }
 
-/** The answer of a responder to a request, without tracking or metrics (the management API's dry run uses it too). */
+/** An execution's seed and start time, given to reproduce one (replay, saved tests: SPEC §9). */
+export interface ExecutionInputs {
+  seed: Uint8Array;
+  nowMs: number;
+}
+
+/**
+ * The answer of a responder to a request, without tracking or metrics (the management API's dry run, replay
+ * and saved tests use it too).
+ */
 export async function answerWith(
   responder: Pick<Responder, 'settings'>,
   request: WebhookRequest,
   sandbox: ScriptRunner,
+  secrets: ScriptSecrets = {},
+  inputs?: ExecutionInputs,
 ): Promise<Answer> {
   const { settings } = responder;
   const body = encodedBody(settings);
@@ -184,10 +232,12 @@ export async function answerWith(
   const ran = await sandbox.run({
     script: settings.script,
     context: scriptContext(request),
+    secrets,
     defaults,
     ...(settings.limits ? { limits: settings.limits } : {}),
+    ...inputs,
   });
-  const execution = ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran;
+  const execution = maskSecrets(ran.outcome === 'ok' ? fittingLambdaResponse(ran) : ran, secrets);
   return {
     response: { statusCode: execution.statusCode, headers: execution.headers, body: execution.body },
     execution,
@@ -237,6 +287,30 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     durationMs: answer.execution?.durationMs ?? 0,
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],
+    // Without a script there is no execution, but a draft replayed over this request may have one (SPEC §9).
+    seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
+    startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
+    ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),
     ...(answer.execution?.upstream ? { upstream: answer.execution.upstream } : {}),
+  };
+}
+
+/** The answer as a tracked request keeps it: the body's first 64 KiB, headers up to their own cap. */
+export function trackedResponse(response: WebhookResponse): TrackedResponse {
+  const { body } = response;
+  const bodyTruncated = body.byteLength > historyBodyMaxBytes;
+  const kept = bodyTruncated ? body.subarray(0, historyBodyMaxBytes) : body;
+  const headers: Array<[string, string]> = [];
+  let headerBytes = 0;
+  for (const [name, value] of response.headers) {
+    headerBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    if (headerBytes > historyResponseHeadersMaxBytes) break;
+    headers.push([name, value]);
+  }
+  return {
+    headers,
+    bodyBase64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+    bodyTruncated,
+    ...(headers.length < response.headers.length ? { headersTruncated: true } : {}),
   };
 }

@@ -2,6 +2,9 @@
 // The Lambda handler builds it from the environment; the local server and the tests build it directly.
 import { definitionCacheTtlMsDefault } from '../limits.ts';
 import { DefinitionCache } from '../responders/definition-cache.ts';
+import type { SecretCipher } from '../secrets/cipher.ts';
+import { LocalSecretCipher } from '../secrets/local-cipher.ts';
+import { SecretCache } from '../secrets/secret-cache.ts';
 import { createStores, type Stores } from '../store/index.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { ScriptRunner, WebhookDeps } from './handle-webhook.ts';
@@ -14,11 +17,16 @@ export interface WebhookRuntimeOptions {
   sandbox: ScriptRunner;
   /** False turns the circuit breaker off (a load test of the sandbox itself wants every script to run). */
   breaker?: boolean;
+  /** Decrypts `context.secrets`; by default a key of this process alone (nothing stored elsewhere decrypts). */
+  secretCipher?: SecretCipher;
+  now?: () => number;
 }
 
 export interface WebhookRuntime {
   deps: WebhookDeps;
   definitions: DefinitionCache;
+  secrets: SecretCache;
+  secretCipher: SecretCipher;
   stores: Stores;
 }
 
@@ -30,10 +38,19 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
   const definitions = new DefinitionCache({
     load: (namespace) => stores.responders.listAll(namespace),
     ttlMs: options.definitionCacheTtlMs ?? definitionCacheTtlMsDefault,
+    ...(options.now ? { now: options.now } : {}),
   });
-  const deps: WebhookDeps = { definitions, history: stores.history, sandbox: options.sandbox };
+  const secretCipher = options.secretCipher ?? new LocalSecretCipher();
+  // The same TTL as the definitions: a changed secret is served within the time a changed responder is.
+  const secrets = new SecretCache({
+    load: (namespace) => stores.secrets.list(namespace),
+    cipher: secretCipher,
+    ttlMs: options.definitionCacheTtlMs ?? definitionCacheTtlMsDefault,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const deps: WebhookDeps = { definitions, history: stores.history, sandbox: options.sandbox, secrets };
   if (options.breaker !== false) deps.breaker = new CircuitBreaker();
-  return { deps, definitions, stores };
+  return { deps, definitions, secrets, secretCipher, stores };
 }
 
 /** TABLE_NAME (required), DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS. */

@@ -159,6 +159,28 @@ describe('the stack with default settings', () => {
       }
     });
 
+    it('get the secrets key: the webhook function Decrypt only, the management function Encrypt and Decrypt', () => {
+      const [keyId, key] = onlyResource(template, 'AWS::KMS::Key');
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+      const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const kmsOf = (description: string) => {
+        const fn = functions.find((candidate) => candidate.Properties.Description.includes(description));
+        expect(fn?.Properties.Environment.Variables.SECRETS_KMS_KEY_ID).toEqual(keyArn);
+        const roleId = fn?.Properties.Role['Fn::GetAtt'][0] as string;
+        const policy = policies.find((candidate) => candidate.Properties.Roles[0].Ref === roleId);
+        const statements = policy?.Properties.PolicyDocument.Statement as { Action: string[] | string }[];
+        return statements.filter((statement) => [statement.Action].flat().some((a) => a.startsWith('kms:')));
+      };
+      expect(kmsOf('public webhook traffic')).toEqual([
+        { Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn },
+      ]);
+      expect(kmsOf('management API')).toEqual([
+        { Action: ['kms:Encrypt', 'kms:Decrypt'], Effect: 'Allow', Resource: keyArn },
+      ]);
+    });
+
     it('may write logs to their own log group only', () => {
       for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
         const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;

@@ -33,6 +33,8 @@ const execution = (): ScriptExecution => ({
   durationMs: 1,
   memoryBytes: 1,
   console: [],
+  seed: new Uint8Array(32),
+  startedAtMs: 0,
 });
 
 /** Stores whose every DynamoDB call is logged, in the order it was sent and finished. */

@@ -122,6 +122,8 @@ describe('metrics record', () => {
         durationMs: 5100,
         memoryBytes: 0,
         recycled: 'hard-stop',
+        seed: new Uint8Array(32),
+        startedAtMs: 0,
       }),
     };
     const [record] = await emfRecordsOf(() =>
@@ -163,6 +165,8 @@ describe('metrics record', () => {
         console: [],
         durationMs: 45,
         memoryBytes: 1000,
+        seed: new Uint8Array(32),
+        startedAtMs: 0,
         upstream,
       }),
     };

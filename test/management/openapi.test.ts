@@ -14,6 +14,12 @@ const specRoutes = [
   'GET /api/responders/{id}/history',
   'DELETE /api/responders/{id}/history',
   'POST /api/responders/{id}/test',
+  // SPEC §9
+  'POST /api/responders/{id}/replay',
+  'POST /api/responders/{id}/tests/run',
+  'GET /api/secrets',
+  'PUT /api/secrets/{name}',
+  'DELETE /api/secrets/{name}',
   'GET /api/openapi.json',
 ];
 
@@ -47,7 +53,7 @@ describe('OpenAPI document', () => {
     expect(document.info.title).toBeTruthy();
   });
 
-  it('lists every route of SPEC §5 and no other', async () => {
+  it('lists every route of SPEC §5, §9 and §12 and no other', async () => {
     const { document } = await fetchDocument();
     const listed = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
@@ -81,7 +87,16 @@ describe('OpenAPI document', () => {
     expect(put.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/ResponderReplace',
     });
-    expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '401', '404', '409', '413', '415']);
+    expect(Object.keys(put.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '409',
+      '413',
+      '415',
+      '422',
+    ]);
     expect(put.responses['409'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Error',
     });

@@ -29,6 +29,31 @@ function tryScripts(...args: string[]) {
 }
 
 describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
+  it('gives a script the secrets of --secrets FILE as context.secrets, not enumerable', () => {
+    const secrets = file('secrets.json', JSON.stringify({ TOKEN: 'tok-123' }));
+    const script = file(
+      'secret.js',
+      '({ body: context.secrets.TOKEN + "|" + JSON.stringify(context).includes("tok") })',
+    );
+    const { status, lines } = tryScripts('--secrets', secrets, script);
+    expect(status).toBe(0);
+    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe('tok-123|false');
+  });
+
+  it.each([
+    ['not an object', '["a"]', /must be a JSON object/],
+    ['a bad name', '{"1X": "v"}', /1X: name: must match/],
+    ['a value that is not a string', '{"X": 1}', /X: value: must be a string/],
+  ])('refuses a secrets file that is %s with exit status 2', (_case, content, message) => {
+    const { status, stderr } = tryScripts(
+      '--secrets',
+      file('bad-secrets.json', content),
+      file('ok.js', '({})'),
+    );
+    expect(status).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
   it('prints one JSON line per script, failures included, and exits 0', () => {
     const ok = file(
       'ok.js',

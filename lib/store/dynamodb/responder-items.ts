@@ -2,7 +2,7 @@
 // small, otherwise in binary chunk items, because a static body may be 1 MiB and a script 64 KiB while a
 // DynamoDB item holds at most 400 KB (409,600 bytes, names included).
 import { randomBytes } from 'node:crypto';
-import type { Responder, ResponderSettings } from '../../responders/schema.ts';
+import type { Responder, ResponderSettings, SavedTest } from '../../responders/schema.ts';
 import { blobSk, namespacePk, responderSk, routeSk } from '../keys.ts';
 
 /** Settings JSON up to this size stays inline; the rest of a definition item is a few hundred bytes. */
@@ -27,6 +27,11 @@ export interface DefinitionItem {
   settingsChunks?: number;
   /** Names the write that made the chunks (see blobSk): a losing concurrent update cannot touch the winner's. */
   settingsWrite?: string;
+  /**
+   * The responder has saved tests (SPEC §9): the settings JSON is then `{"settings", "tests"}`, so tests of any
+   * size travel in the same inline string or chunks. Items without it hold the settings alone.
+   */
+  withTests?: true;
 }
 
 export interface BlobItem {
@@ -40,7 +45,10 @@ export function toItems(
   responder: Responder,
 ): { definition: DefinitionItem; blobs: BlobItem[] } {
   const pk = namespacePk(namespace);
-  const json = JSON.stringify(responder.settings);
+  const withTests = responder.tests !== undefined && responder.tests.length > 0;
+  const json = JSON.stringify(
+    withTests ? { settings: responder.settings, tests: responder.tests } : responder.settings,
+  );
   const bytes = Buffer.from(json, 'utf8');
   const base = {
     pk,
@@ -54,6 +62,7 @@ export function toItems(
     createdAt: responder.createdAt,
     updatedAt: responder.updatedAt,
     routeKey: routeSk(responder.method, responder.location),
+    ...(withTests ? { withTests: true as const } : {}),
   };
   if (bytes.length <= settingsInlineMaxBytes) return { definition: { ...base, settings: json }, blobs: [] };
   const write = randomBytes(6).toString('hex');
@@ -101,13 +110,20 @@ export function fromItems(
     }
     settingsJson = Buffer.concat(parts).toString('utf8');
   }
+  const parsed = JSON.parse(settingsJson) as
+    | ResponderSettings
+    | { settings: ResponderSettings; tests: SavedTest[] };
+  const { settings, tests } = definition.withTests
+    ? (parsed as { settings: ResponderSettings; tests: SavedTest[] })
+    : { settings: parsed as ResponderSettings, tests: undefined };
   return {
     id: definition.id,
     name: definition.name,
     location: definition.location,
     method: definition.method,
     enabled: definition.enabled,
-    settings: JSON.parse(settingsJson) as ResponderSettings,
+    settings,
+    ...(tests ? { tests } : {}),
     version: definition.version,
     createdAt: definition.createdAt,
     updatedAt: definition.updatedAt,

@@ -1,0 +1,146 @@
+// A namespace's secrets in DynamoDB (item layout in ../table.ts): one item per secret holding the cipher's
+// ciphertext, never a value in clear.
+//
+// The cap of secrets per namespace holds without transactions (dynalite has none): a new secret is written
+// with a conditional Put (`attribute_not_exists`), then the namespace's secrets are counted, and a write that
+// made them one too many deletes itself again (conditioned on its own write id, so never a concurrent writer's
+// replacement) and is refused. Two creates racing for the last place may both be refused; never both kept.
+
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { secretsPerNamespaceMax } from '../../limits.ts';
+import { SecretLimitError } from '../errors.ts';
+import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';
+import type { SecretStore, StoredSecret } from '../types.ts';
+
+interface SecretItem {
+  pk: string;
+  sk: string;
+  name: string;
+  updatedAt: number;
+  ciphertext: Uint8Array;
+  /** Unique per write: lets a refused create delete exactly what it wrote. */
+  write: string;
+}
+
+export interface DynamoSecretStoreOptions {
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+  maxPerNamespace?: number;
+  now?: () => number;
+}
+
+export class DynamoSecretStore implements SecretStore {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor(options: DynamoSecretStoreOptions) {
+    this.#documents = options.documents;
+    this.#table = options.tableName;
+    this.#max = options.maxPerNamespace ?? secretsPerNamespaceMax;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async put(namespace: string, name: string, ciphertext: Uint8Array): Promise<void> {
+    const item: SecretItem = {
+      pk: namespacePk(namespace),
+      sk: secretSk(name),
+      name,
+      updatedAt: Math.floor(this.#now() / 1000),
+      ciphertext,
+      write: randomBytes(8).toString('hex'),
+    };
+    // A replacement first: it never changes the count. If the secret was deleted meanwhile, it is a create.
+    for (let attempt = 1; ; attempt++) {
+      if (await this.#putIf(item, 'attribute_exists(pk)')) return;
+      if (await this.#putIf(item, 'attribute_not_exists(pk)')) break;
+      if (attempt === 3) throw new Error(`secret ${name}: kept being created and deleted while writing`);
+    }
+    if ((await this.#count(namespace)) <= this.#max) return;
+    try {
+      await this.#documents.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { pk: item.pk, sk: item.sk },
+          ConditionExpression: '#write = :write',
+          ExpressionAttributeNames: { '#write': 'write' },
+          ExpressionAttributeValues: { ':write': item.write },
+        }),
+      );
+    } catch (error) {
+      // Replaced meanwhile by another PUT of the same name: that one is a replacement and may stay.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    throw new SecretLimitError(this.#max);
+  }
+
+  async list(namespace: string): Promise<StoredSecret[]> {
+    const secrets: StoredSecret[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as SecretItem[]) {
+        secrets.push({ name: item.name, updatedAt: item.updatedAt, ciphertext: item.ciphertext });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return secrets;
+  }
+
+  async delete(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { pk: namespacePk(namespace), sk: secretSk(name) },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async #putIf(item: SecretItem, condition: string): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new PutCommand({ TableName: this.#table, Item: item, ConditionExpression: condition }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async #count(namespace: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+}

@@ -3,6 +3,7 @@
 import { benchCache } from './cache.ts';
 import { benchColdStart } from './coldstart.ts';
 import { benchCost } from './cost.ts';
+import { benchForwarding } from './forwarding.ts';
 import { benchHandler } from './handler.ts';
 import { benchHttp } from './http.ts';
 import { benchMemory } from './memory.ts';
@@ -17,6 +18,7 @@ const sections: Record<string, () => Promise<Section>> = {
   cache: () => benchCache(),
   memory: () => benchMemory(),
   cost: () => benchCost(),
+  forwarding: () => benchForwarding(),
 };
 const order = Object.keys(sections);
 

@@ -201,6 +201,21 @@ export function createDashboard(scope: Construct, id: string, props: ResponderDa
     height,
   });
 
+  const upstream = new GraphWidget({
+    title: "Scripts' upstream calls (SPEC §13)",
+    left: [
+      metric(metricNames.upstreamRequests, 'Sum', 'calls'),
+      metric(metricNames.upstreamErrors, 'Sum', 'failed (refused, timed out, unreachable)'),
+    ],
+    right: ['p50', 'p99'].map((statistic) =>
+      metric(metricNames.upstreamLatency, statistic, `latency ${statistic} (ms)`),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+    rightYAxis: { min: 0, showUnits: false },
+    width,
+    height,
+  });
+
   return new Dashboard(scope, id, {
     dashboardName: props.dashboardName,
     defaultInterval: Duration.hours(3),
@@ -210,6 +225,7 @@ export function createDashboard(scope: Construct, id: string, props: ResponderDa
       [requests, apiErrors],
       [lambdaFaults, lambdaDuration],
       [tableThrottles, lookups],
+      [upstream],
     ],
   });
 }

@@ -3,6 +3,7 @@
 // adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT,
 // SECRETS_KMS_KEY_ID (the stack's key: Encrypt for writes, Decrypt for dry runs).
 // This function has no definition cache of its own to forget: the webhook function's cache expires on its TTL.
+import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
 import { DynamoApiKeyStore } from '../lib/keys/key-store.ts';
 import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
@@ -20,6 +21,6 @@ export const handler = createManagementApiGatewayHandler({
   history: stores.history,
   keys: new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }),
   // One request at a time per Lambda environment, so one sandbox worker.
-  sandbox: createSandbox({ poolSize: 1 }),
+  sandbox: createSandbox({ poolSize: 1, upstreamAllowPrivate: upstreamAllowPrivateFromEnv() }),
   secrets: managementSecrets(stores.secrets, await secretCipherFromEnv()),
 });

@@ -1,7 +1,8 @@
 // Lambda handler for the public webhook traffic (API Gateway HTTP API, payload 2.0). Thin: everything is
 // built once per process (stores, definition cache, sandbox) and each event goes through the shared
 // adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS,
-// SECRETS_KMS_KEY_ID (the stack's key, Decrypt only).
+// SECRETS_KMS_KEY_ID (the stack's key, Decrypt only), FORWARD_ALLOW_PRIVATE (never set by the stack).
+import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 
@@ -10,7 +11,7 @@ mapBundleStackTraces(import.meta.url);
 // One execution at a time per Lambda environment (one request per environment), so one sandbox worker.
 // Started before the rest of the handler is evaluated: the worker's own start (about 50 ms on Node 20) then
 // overlaps the evaluation of the AWS SDK and Powertools instead of following it.
-const sandbox = createSandbox({ poolSize: 1 });
+const sandbox = createSandbox({ poolSize: 1, upstreamAllowPrivate: upstreamAllowPrivateFromEnv() });
 const [
   { createApiGatewayHandler },
   { createWebhookRuntime, storeSettingsFromEnv },

@@ -171,6 +171,14 @@ export const storeMaxAttempts = 3;
 export const listPageSizeDefault = 50;
 export const listPageSizeMax = 100;
 
+/**
+ * A script's calls to upstreams (SPEC §13), per execution. Ten calls bound what one webhook request can make
+ * this service send elsewhere; the body caps keep an answer's bytes inside the script's memory and the
+ * script's own 4 MiB result; each call's timeout is also cut to the time left before the script's deadline.
+ */
+export const upstreamCallsMax = 10;
+export const upstreamResponseBodyMaxBytes = 4 * 1024 * 1024;
+export const upstreamRequestBodyMaxBytes = 1024 * 1024;
 /** Secrets (SPEC §12), per namespace: names of this shape, values of at most this many bytes of UTF-8. */
 export const secretNameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const secretValueMaxBytes = 4 * 1024;

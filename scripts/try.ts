@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bytesToBase64 } from '../lib/base64.ts';
+import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import { secretValueSchema } from '../lib/management/secret-routes.ts';
 import { describeIssues as fieldIssues, secretNameSchema } from '../lib/responders/schema.ts';
@@ -201,7 +202,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`try: ${error.message}\n`);
     return 2;
   }
-  const sandbox = createSandbox();
+  const sandbox = createSandbox({ upstreamAllowPrivate: upstreamAllowPrivateFromEnv() });
   try {
     for (const [index, file] of options.files.entries()) {
       const run = {

@@ -1,10 +1,11 @@
 // `npm start` (SPEC §8): an embedded dynalite (or DYNAMODB_ENDPOINT), the demo namespace and RESPONDERS_FILE
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
 import { availableParallelism } from 'node:os';
+import { upstreamAllowPrivateFromEnv } from '../forwarding/settings.ts';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
 import { DynamoApiKeyStore } from '../keys/key-store.ts';
-import { createSandbox, type Sandbox } from '../sandbox/index.ts';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
 import { managementSecrets, secretCipherFromEnv } from '../secrets/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
@@ -20,7 +21,7 @@ import { type LocalRoute, startLocalServer } from './server.ts';
 export interface StartLocalOptions {
   env?: NodeJS.ProcessEnv;
   /** Defaults to the QuickJS sandbox with one worker per CPU. */
-  createSandbox?: (options: { poolSize: number }) => ScriptRunner & Pick<Sandbox, 'checkSyntax' | 'close'>;
+  createSandbox?: (options: SandboxOptions) => ScriptRunner & Pick<Sandbox, 'checkSyntax' | 'close'>;
   /** Where the ready line and the examples go (stdout by default). */
   print?: (line: string) => void;
 }
@@ -40,6 +41,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   const tableName = env.TABLE_NAME || 'webhook-responders';
   const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
   const breaker = scriptBreakerFromEnv(env.SCRIPT_BREAKER);
+  const upstreamAllowPrivate = upstreamAllowPrivateFromEnv(env);
   // A bad RESPONDERS_FILE stops the start before anything runs or is written.
   const imported = env.RESPONDERS_FILE ? await readRespondersFile(env.RESPONDERS_FILE) : [];
   const apiKeys = localApiKeysFromEnv(env);
@@ -61,7 +63,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       cleanups.push(() => dynamo.close());
       endpoint = dynamo.endpoint;
     }
-    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize });
+    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize, upstreamAllowPrivate });
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
     const runtime = createWebhookRuntime({

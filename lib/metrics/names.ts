@@ -17,6 +17,9 @@ export const metricNames = {
   historyWriteFailed: 'HistoryWriteFailed',
   storeUnavailable: 'StoreUnavailable',
   coldStart: 'ColdStart',
+  upstreamRequests: 'UpstreamRequests',
+  upstreamErrors: 'UpstreamErrors',
+  upstreamLatency: 'UpstreamLatency',
 } as const;
 
 export function scriptOutcomeMetric(outcome: AnswerOutcome): string {

@@ -3,7 +3,7 @@
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { breakerOutcome } from '../responders/outcomes.ts';
-import type { RecycleReason, ScriptOutcome } from '../sandbox/types.ts';
+import type { RecycleReason, ScriptOutcome, UpstreamRecord } from '../sandbox/types.ts';
 import { metricNames, scriptOutcomeMetric } from './names.ts';
 import { metrics } from './powertools.ts';
 
@@ -20,6 +20,8 @@ export interface RequestFacts {
     memoryBytes: number;
     recycled?: RecycleReason;
   };
+  /** The script's calls to upstreams (SPEC §13). */
+  upstream?: UpstreamRecord[];
   /** Answered without running the script: its circuit breaker is open (SPEC §10). */
   breakerOpen?: boolean;
   historyWriteFailed?: boolean;
@@ -71,6 +73,14 @@ export const publishRequestMetrics: PublishRequestMetrics = (facts) => {
       add(metricNames.sandboxRecycled, MetricUnit.Count, 1);
       metrics.addMetadata('recycleReason', facts.script.recycled);
     }
+  }
+  if (facts.upstream && facts.upstream.length > 0) {
+    add(metricNames.upstreamRequests, MetricUnit.Count, facts.upstream.length);
+    const errors = facts.upstream.filter((call) => call.error !== undefined).length;
+    if (errors > 0) add(metricNames.upstreamErrors, MetricUnit.Count, errors);
+    // One value per call: EMF keeps them as a list, so the percentiles are per call, not per request.
+    for (const call of facts.upstream)
+      add(metricNames.upstreamLatency, MetricUnit.Milliseconds, call.durationMs);
   }
   if (facts.breakerOpen) add(scriptOutcomeMetric(breakerOutcome), MetricUnit.Count, 1);
   if (facts.historyWriteFailed) add(metricNames.historyWriteFailed, MetricUnit.Count, 1);

@@ -361,6 +361,15 @@ export const trackedResponseSchema = z.object({
 export type TrackedResponse = z.infer<typeof trackedResponseSchema>;
 
 /** One request kept in a responder's history (SPEC §4). */
+/** One call the script made to an upstream (SPEC §13). */
+export const upstreamCallSchema = z.object({
+  url: z.string().describe('without its query'),
+  method: z.string(),
+  statusCode: z.int().optional().describe('absent when no answer came'),
+  durationMs: z.number(),
+  error: z.string().optional().describe("the message the script's promise was rejected with"),
+});
+
 export const trackedRequestSchema = z.object({
   id: z.string(),
   createdAt: z.int().describe('unix milliseconds'),
@@ -387,6 +396,7 @@ export const trackedRequestSchema = z.object({
   response: trackedResponseSchema
     .optional()
     .describe('the answer sent; absent when the script answered trackResponse: false'),
+  upstream: z.array(upstreamCallSchema).optional().describe("the script's calls to upstreams, in order"),
 });
 
 export type TrackedRequest = z.infer<typeof trackedRequestSchema>;

@@ -51,6 +51,7 @@ export function toExecution(
     durationMs: answer.durationMs,
     memoryBytes: answer.memoryBytes,
     ...(answer.recycled ? { recycled: answer.recycled } : {}),
+    ...(answer.upstream && answer.upstream.length > 0 ? { upstream: answer.upstream } : {}),
   };
   if (answer.outcome === 'ok') {
     return {

@@ -8,6 +8,7 @@ import {
   newQuickJSWASMModuleFromVariant,
   newVariant,
   type QuickJSContext,
+  type QuickJSDeferredPromise,
   type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSSyncVariant,
@@ -35,6 +36,12 @@ import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
 import { checkResult } from './result-check.ts';
 import { checkScript, compileScriptFunction, evaluateScript } from './script-source.ts';
 import type { ConsoleLevel, RecycleReason, ScriptOutcome, SyntaxCheck } from './types.ts';
+import {
+  UpstreamCalls,
+  type UpstreamOptions,
+  type UpstreamResponse,
+  type UpstreamTransport,
+} from './upstream.ts';
 
 // The package's default export is this variant; its CommonJS typings hide that from NodeNext resolution.
 const base = releaseSync as unknown as QuickJSSyncVariant;
@@ -116,6 +123,17 @@ interface ExecutionState {
   interrupted: boolean;
   console: ConsoleCapture;
   random: SeededRandom;
+  upstream: UpstreamCalls;
+  /** The guest promises of upstream calls not yet settled in the guest, in the order made. */
+  waiting: WaitingCall[];
+}
+
+/** An upstream call: its promise in the guest, and once the host's call has ended, how. */
+interface WaitingCall {
+  deferred: QuickJSDeferredPromise;
+  /** Resolves when the host's call has ended (`ended` is set then). */
+  call: Promise<void>;
+  ended?: { response: UpstreamResponse } | { failure: string };
 }
 
 /** What an execution came to, before the worker adds console, duration and memory. */
@@ -143,10 +161,12 @@ export class Engine {
 
   /**
    * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   * @param upstream what sends scripts' upstream calls (SPEC §13); without it they fail
    */
   constructor(
     private readonly wasmModule: WebAssembly.Module,
     private heapStartBytes?: number,
+    private readonly upstream?: UpstreamTransport,
   ) {}
 
   async run(request: WorkerRequest): Promise<WorkerAnswer> {
@@ -154,7 +174,7 @@ export class Engine {
     const { limits } = request;
     const slot = await this.slotFor(limits.memoryBytes);
     slot.exhausted = false;
-    let state: Prepared['state'] | undefined;
+    let state: ExecutionState | undefined;
     let answer: Outcome;
     try {
       // Compiling is inside the try: a script the parser cannot hold must not take the worker down.
@@ -163,12 +183,17 @@ export class Engine {
       state.deadline = Date.now() + limits.deadlineMs;
       state.interrupted = false;
       state.console = new ConsoleCapture();
+      state.upstream = new UpstreamCalls(this.upstream, state.deadline);
       state.random = new SeededRandom(request.seed ?? noSeed);
       prepared.runtime.setMaxStackSize(limits.stackBytes);
       // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
       // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
       prepared.runtime.setMemoryLimit(limits.memoryBytes + runtimeBaselineBytes);
-      answer = this.execute(prepared, request, compiled);
+      try {
+        answer = await this.execute(prepared, request, compiled);
+      } finally {
+        endUpstreamCalls(state);
+      }
     } catch (error) {
       // A host fault inside the module (an abort, the host's own stack overflow): the module cannot be trusted
       // any more.
@@ -186,6 +211,7 @@ export class Engine {
         durationMs: performance.now() - started,
         memoryBytes: slot.exhausted ? limits.memoryBytes : 0,
         recycled: 'corrupted',
+        ...upstreamOf(state),
       };
     }
     // When the heap hit the limit, QuickJS may throw `null` or a secondary error instead of "out of memory".
@@ -214,6 +240,7 @@ export class Engine {
       durationMs: performance.now() - started,
       memoryBytes,
       ...(recycled ? { recycled } : {}),
+      ...upstreamOf(state),
     };
   }
 
@@ -302,7 +329,11 @@ export class Engine {
     slot.dirtyEnd = undefined;
   }
 
-  private execute(prepared: Prepared, request: WorkerRequest, compiled: QuickJSHandle | undefined): Outcome {
+  private async execute(
+    prepared: Prepared,
+    request: WorkerRequest,
+    compiled: QuickJSHandle | undefined,
+  ): Promise<Outcome> {
     const { ctx, guest } = prepared;
     const context = request.context ?? emptyScriptContext;
     const body = context.body;
@@ -310,35 +341,46 @@ export class Engine {
       JSON.stringify([request.nowMs ?? 0, contextFields(context), request.secrets ?? {}]),
     );
     const bodyBuffer = ctx.newArrayBuffer(body as unknown as ArrayBuffer);
+    let ran: ReturnType<QuickJSContext['callFunction']> | undefined;
     try {
-      if (compiled)
-        return this.outcomeOf(
-          prepared,
-          ctx.callFunction(guest.runScript, ctx.undefined, json, bodyBuffer, compiled),
-        );
-      const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer);
-      if (installed.error) return this.consumeFault(prepared, installed.error, 'error');
-      installed.value.dispose();
+      if (compiled) ran = ctx.callFunction(guest.runScript, ctx.undefined, json, bodyBuffer, compiled);
+      else {
+        const installed = ctx.callFunction(guest.setContext, ctx.undefined, json, bodyBuffer);
+        if (installed.error) return this.consumeFault(prepared, installed.error, 'error');
+        installed.value.dispose();
+      }
     } finally {
       json.dispose();
       bodyBuffer.dispose();
     }
+    if (ran) return this.outcomeOf(prepared, ran);
     const evaluated = evaluateScript(ctx, request.script);
     if (evaluated.kind === 'syntax')
       return { outcome: 'syntax', message: evaluated.message, line: evaluated.line };
     if (evaluated.kind === 'thrown') return this.consumeFault(prepared, evaluated.error, 'error');
-    return evaluated.value.consume((value) =>
-      this.outcomeOf(prepared, ctx.callFunction(guest.done, ctx.undefined, value)),
-    );
+    const called = evaluated.value.consume((value) => ctx.callFunction(guest.done, ctx.undefined, value));
+    return this.outcomeOf(prepared, called);
   }
 
   /** A call that returned the promise of a result (see `done` in guest-prelude.ts), or threw. */
-  private outcomeOf(prepared: Prepared, called: ReturnType<QuickJSContext['callFunction']>): Outcome {
+  private async outcomeOf(
+    prepared: Prepared,
+    called: ReturnType<QuickJSContext['callFunction']>,
+  ): Promise<Outcome> {
     if (called.error) return this.consumeFault(prepared, called.error, 'error');
-    return called.value.consume((promise) => this.settle(prepared, promise));
+    const promise = called.value;
+    try {
+      return await this.settle(prepared, promise);
+    } finally {
+      promise.dispose();
+    }
   }
 
-  private settle(prepared: Prepared, promise: QuickJSHandle): Outcome {
+  /**
+   * Runs the promise's jobs until it settles. With no job left but upstream calls open, waits (on this thread,
+   * within the deadline) for one of them to end, settles its guest promise and goes on.
+   */
+  private async settle(prepared: Prepared, promise: QuickJSHandle): Promise<Outcome> {
     const { runtime, ctx, state } = prepared;
     for (;;) {
       const promiseState = ctx.getPromiseState(promise);
@@ -353,7 +395,11 @@ export class Engine {
         }
       }
       if (state.interrupted || Date.now() > state.deadline) return timeoutFault;
-      if (!runtime.hasPendingJob()) return { outcome: 'unsettled' };
+      if (!runtime.hasPendingJob()) {
+        if (state.waiting.length === 0) return { outcome: 'unsettled' };
+        if (!settleEndedCalls(ctx, state)) await oneEnded(state);
+        continue;
+      }
       const jobs = runtime.executePendingJobs(256);
       // A job that threw has already rejected its promise; the loop reads that state.
       if (jobs.error) jobs.error.dispose();
@@ -471,6 +517,8 @@ export class Engine {
       deadline: Number.POSITIVE_INFINITY,
       interrupted: false,
       console: new ConsoleCapture(),
+      upstream: new UpstreamCalls(undefined, Number.POSITIVE_INFINITY),
+      waiting: [],
       random: new SeededRandom(noSeed),
     };
     runtime.setInterruptHandler(() => {
@@ -620,7 +668,7 @@ function guestText(ctx: QuickJSContext, text: string): QuickJSHandle {
 
 function hostCall(
   ctx: QuickJSContext,
-  { console, random }: ExecutionState,
+  state: ExecutionState,
   opHandle: QuickJSHandle,
   args: QuickJSHandle[],
 ) {
@@ -634,11 +682,16 @@ function hostCall(
     if (ctx.typeof(handle) === 'string') return JSON.parse(ctx.getString(handle)) as string;
     return ctx.getArrayBuffer(handle).consume((view) => new Uint8Array(view.value));
   };
+  const bytesOrNone = (index: number) => {
+    if (ctx.typeof(arg(index)) === 'undefined') return undefined;
+    const data = bytes(index);
+    return typeof data === 'string' ? encodeUtf8(data) : data;
+  };
   const buffer = (data: Uint8Array) => ctx.newArrayBuffer(data as unknown as ArrayBuffer);
   try {
     switch (op) {
       case 'log':
-        console.add(text(0) as ConsoleLevel, json(1));
+        state.console.add(text(0) as ConsoleLevel, json(1));
         return undefined;
       case 'load': {
         const source = guestChunks[chunkOfGlobal[text(0)] ?? ''];
@@ -667,9 +720,11 @@ function hostCall(
       case 'byteLength':
         return ctx.newNumber(Buffer.byteLength(json(0)));
       case 'uuid':
-        return ctx.newString(random.uuid());
+        return ctx.newString(state.random.uuid());
       case 'random':
-        return buffer(random.bytes(ctx.getNumber(arg(0))));
+        return buffer(state.random.bytes(ctx.getNumber(arg(0))));
+      case 'proxy':
+        return startUpstreamCall(ctx, state, JSON.parse(text(0)) as UpstreamOptions, bytesOrNone(1));
       default:
         throw new GuestError('TypeError', 'unknown host operation');
     }
@@ -677,4 +732,72 @@ function hostCall(
     if (error instanceof GuestError) throw { name: error.name, message: error.message };
     throw { name: 'Error', message: 'host operation failed' };
   }
+}
+
+/** The guest's promise of an upstream call, settled by `settleEndedCalls` once the host's call has ended. */
+function startUpstreamCall(
+  ctx: QuickJSContext,
+  state: ExecutionState,
+  options: UpstreamOptions,
+  body: Uint8Array | undefined,
+): QuickJSHandle {
+  const waiting: WaitingCall = { deferred: ctx.newPromise(), call: Promise.resolve() };
+  waiting.call = state.upstream.send(options, body).then(
+    (response) => {
+      waiting.ended = { response };
+    },
+    (error: Error) => {
+      waiting.ended = { failure: error.message };
+    },
+  );
+  state.waiting.push(waiting);
+  return waiting.deferred.handle;
+}
+
+/** Settles in the guest the calls whose host side has ended; false when none had. */
+function settleEndedCalls(ctx: QuickJSContext, state: ExecutionState): boolean {
+  const ended = state.waiting.filter((waiting) => waiting.ended);
+  if (ended.length === 0) return false;
+  state.waiting = state.waiting.filter((waiting) => !waiting.ended);
+  for (const { deferred, ended: how } of ended) {
+    if (how && 'response' in how) {
+      // [statusCode, headers as JSON, body]: the guest's op makes the response object of them (guest-prelude.ts).
+      const { statusCode, headers, body } = how.response;
+      const result = ctx.newArray();
+      ctx.newNumber(statusCode).consume((h) => ctx.setProp(result, 0, h));
+      ctx.newString(JSON.stringify(headers)).consume((h) => ctx.setProp(result, 1, h));
+      ctx.newArrayBuffer(body as unknown as ArrayBuffer).consume((h) => ctx.setProp(result, 2, h));
+      result.consume((h) => deferred.resolve(h));
+    } else {
+      const message = how && 'failure' in how ? how.failure : 'Upstream request failed';
+      ctx.newError({ name: 'Error', message }).consume((h) => deferred.reject(h));
+    }
+    deferred.dispose();
+  }
+  return true;
+}
+
+/** Resolves when one of the open calls ends, or at the deadline, whichever is first. */
+async function oneEnded(state: ExecutionState): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, state.deadline - Date.now()) + 1);
+  });
+  try {
+    await Promise.race([deadline, ...state.waiting.map((waiting) => waiting.call)]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The execution is over: open calls are cut and their guest promises let go. */
+function endUpstreamCalls(state: ExecutionState): void {
+  state.upstream.end();
+  for (const { deferred } of state.waiting) deferred.dispose();
+  state.waiting = [];
+}
+
+function upstreamOf(state: ExecutionState | undefined) {
+  const records = state?.upstream.records ?? [];
+  return records.length > 0 ? { upstream: records } : {};
 }

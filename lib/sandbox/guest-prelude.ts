@@ -108,6 +108,42 @@ const core = {
     if (line.length > 0 && line[line.length - 1] === '\\n') line = I.apply(I.strSlice, line, [0, -1]);
     I.host('log', isErr ? 'error' : 'log', I.stringify(line));
   },
+  ops: { op_proxy_request: async (options) => proxyRequest(options) },
+};
+// SPEC §13: the options as Secutils takes them; the host checks URL, method and header names and sends the call.
+const proxyRequest = async (o) => {
+  if (o === null || typeof o !== 'object') throw new I.TypeError('op_proxy_request needs an object with a url');
+  if (typeof o.url !== 'string') throw new I.Error('Invalid URL: url must be a string');
+  const headers = {};
+  const h = o.headers;
+  if (h !== undefined && h !== null) {
+    if (typeof h !== 'object') throw new I.Error('Invalid header name: headers must be an object of name to string');
+    const names = I.keys(h);
+    for (let i = 0; i < names.length; i++) {
+      const v = h[names[i]];
+      headers[names[i]] = I.S(I.isArray(v) ? v[v.length - 1] : v);
+    }
+  }
+  const b = o.body;
+  let body;
+  if (typeof b === 'string') body = I.stringify(b);
+  else if (b !== undefined && b !== null) {
+    body = I.bytesOf(b);
+    if (body === null && I.isArray(b)) {
+      // context.body as Secutils documents it (number[]), as a forwarder passes it on.
+      const out = new I.U8(b.length);
+      for (let i = 0; i < b.length; i++) { const v = b[i]; if (typeof v !== 'number' || !I.isInt(v) || v < 0 || v > 255) throw new I.TypeError('body must be bytes (0..255) when an array'); out[i] = v; }
+      body = I.apply(I.taBuf, out, []);
+    }
+    if (body === null) throw new I.TypeError('body must be a string, a Uint8Array, an ArrayBuffer or an array of bytes');
+  }
+  const timeout = o.timeout;
+  if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0)) throw new I.TypeError('timeout must be a number of milliseconds');
+  const call = { url: o.url, method: o.method === undefined ? 'GET' : I.S(o.method), headers,
+    insecure: !!o.insecure, decompress: o.decompress === undefined ? true : !!o.decompress };
+  if (typeof timeout === 'number') call.timeoutMs = timeout;
+  const r = await I.host('proxy', I.stringify(call), body);
+  return { statusCode: r[0], headers: I.parse(r[1]), body: I.asBody(new I.U8(r[2])) };
 };
 return { __proto__: null, Deno: { core } };
 })`,
@@ -224,10 +260,12 @@ for (let i = 0; i < lazy.length; i++) {
 // bytes otherwise). Array.prototype.slice on a non-array makes a plain Array without calling any setter.
 const arraySlice = Array.prototype.slice;
 const bodyJSON = { value: function toJSON() { return apply(arraySlice, this, []); }, writable: true, configurable: true };
+// Bytes as a script receives them (context.body, an upstream's answer): a Uint8Array whose JSON is number[].
+I.asBody = (bytes) => { dp(bytes, 'toJSON', bodyJSON); return bytes; };
 // Also sets the clock and empties Math.random's numbers: the host starts every execution from a snapshot of
 // this context. json: [start time in ms, the context without its body, the secrets]. The secrets are not
 // enumerable, so an echo of the context (JSON.stringify(context), Object.keys) never carries one (SPEC §3, §12).
-const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = new U8(body); dp(o.body, 'toJSON', bodyJSON); dp(o, 'secrets', { value: c[2], writable: true, configurable: true }); own('context', o); };
+const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = I.asBody(new U8(body)); dp(o, 'secrets', { value: c[2], writable: true, configurable: true }); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];
 const max = ${scriptResultBodyMaxBytes};

@@ -15,6 +15,11 @@ export * from './types.ts';
 export interface SandboxOptions {
   /** Worker threads, each running one execution at a time (default 1). */
   poolSize?: number;
+  /**
+   * Lets scripts' upstream calls reach private, loopback and link-local addresses (SPEC §13): for local testing
+   * only (`FORWARD_ALLOW_PRIVATE=true`), never in a deployment.
+   */
+  upstreamAllowPrivate?: boolean;
 }
 
 export interface SandboxStats {
@@ -33,7 +38,7 @@ export interface Sandbox {
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  const pool = new WorkerPool(options.poolSize ?? 1);
+  const pool = new WorkerPool(options.poolSize ?? 1, options.upstreamAllowPrivate);
   const confinement = new Confinement();
   const counters: SandboxStats = { executions: 0, recycles: {} };
   const countRecycle = (reason: RecycleReason | undefined) => {

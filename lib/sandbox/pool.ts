@@ -44,9 +44,13 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
   private failedStarts = 0;
-  private wasm: Promise<Omit<WorkerInit, 'confinedLane'>> | undefined;
+  private wasm: Promise<Pick<WorkerInit, 'wasmModule' | 'heapStartBytes'>> | undefined;
 
-  constructor(size: number) {
+  /** @param upstreamAllowPrivate see WorkerInit */
+  constructor(
+    size: number,
+    private readonly upstreamAllowPrivate = false,
+  ) {
     this.slots = Array.from({ length: Math.max(1, Math.floor(size)) }, () => ({
       worker: undefined,
       ready: false,
@@ -126,7 +130,11 @@ export class WorkerPool {
       (wasm) => {
         // A pool of one confines nothing, and its worker keeps normal priority.
         const confinedLane = this.slots.length > 1 && this.runsConfined(slot);
-        worker.postMessage({ ...wasm, confinedLane } satisfies WorkerInit);
+        worker.postMessage({
+          ...wasm,
+          confinedLane,
+          upstreamAllowPrivate: this.upstreamAllowPrivate,
+        } satisfies WorkerInit);
       },
       // No WebAssembly to run: the worker goes, and the start counts as failed.
       () => this.stop(slot, 'worker-exit', worker),

@@ -6,6 +6,7 @@ import type {
   ScriptLimits,
   ScriptOutcome,
   ScriptSecrets,
+  UpstreamRecord,
 } from './types.ts';
 
 export interface WorkerRequest {
@@ -37,6 +38,7 @@ export interface WorkerAnswer {
   recycled?: RecycleReason;
   skipRequest?: boolean;
   trackResponse?: boolean;
+  upstream?: UpstreamRecord[];
 }
 
 /** The first message to a worker. */
@@ -45,4 +47,6 @@ export interface WorkerInit {
   heapStartBytes: number | undefined;
   /** The worker that confined scripts run on (thread-priority.ts), where the pool has others. */
   confinedLane: boolean;
+  /** Script calls may reach private addresses (`FORWARD_ALLOW_PRIVATE=true`, local testing only). */
+  upstreamAllowPrivate: boolean;
 }

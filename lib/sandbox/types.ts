@@ -92,6 +92,20 @@ export interface ScriptExecution {
   skipRequest?: boolean;
   /** The script answered `trackResponse: false`: the tracked entry keeps the status only of the answer. */
   trackResponse?: boolean;
+  /** The script's calls to upstreams, in the order made; absent when it made none. */
+  upstream?: UpstreamRecord[];
 }
 
 export type SyntaxCheck = { ok: true } | { ok: false; message: string; line: number };
+
+/** One call a script made to an upstream (SPEC §13), as tracked. */
+export interface UpstreamRecord {
+  /** Without its query (or fragment, or credentials). */
+  url: string;
+  method: string;
+  /** Absent when no answer came. */
+  statusCode?: number;
+  durationMs: number;
+  /** The message the script's promise was rejected with. */
+  error?: string;
+}

@@ -1,6 +1,7 @@
 // The sandbox worker's entry: runs one execution at a time for the pool on the main thread. Bundled for
 // Lambda as `sandbox-worker.mjs` (see files.ts).
 import { parentPort } from 'node:worker_threads';
+import { UpstreamClient } from '../forwarding/client.ts';
 import { defaultScriptLimits } from '../limits.ts';
 import { Engine } from './engine.ts';
 import type { WorkerInit, WorkerRequest } from './protocol.ts';
@@ -16,7 +17,9 @@ port.on('message', (message: WorkerInit | WorkerRequest) => {
   if (!queue) {
     const init = message as WorkerInit;
     if (init.confinedLane) lowerThreadPriority();
-    engine = new Engine(init.wasmModule, init.heapStartBytes);
+    // The HTTP client lives in this thread: a hard stop (the thread terminated) closes its sockets too.
+    const upstream = new UpstreamClient({ allowPrivate: init.upstreamAllowPrivate });
+    engine = new Engine(init.wasmModule, init.heapStartBytes, upstream);
     queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
     return;
   }

@@ -136,6 +136,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     if (answer.execution) {
       const { outcome, durationMs, memoryBytes, recycled } = answer.execution;
       facts.script = { outcome, durationMs, memoryBytes, ...(recycled ? { recycled } : {}) };
+      if (answer.execution.upstream) facts.upstream = answer.execution.upstream;
       if (answer.execution.console.length > 0) {
         log.info('script console', {
           requestId: request.requestId,
@@ -291,6 +292,7 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
     startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
     ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),
+    ...(answer.execution?.upstream ? { upstream: answer.execution.upstream } : {}),
   };
 }
 

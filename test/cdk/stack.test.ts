@@ -340,6 +340,22 @@ describe('the stack with default settings', () => {
         'AWS/DynamoDB/WriteThrottleEvents',
       ]);
     });
+
+    it("shows the scripts' upstream calls, their failures and their latency from the webhook function", () => {
+      const properties = widget("Scripts' upstream calls (SPEC §13)");
+      expect(properties.metrics?.map((metric) => metric.slice(0, 4))).toEqual([
+        [metricsNamespace, metricNames.upstreamRequests, ...webhookService],
+        [metricsNamespace, metricNames.upstreamErrors, ...webhookService],
+        [metricsNamespace, metricNames.upstreamLatency, ...webhookService],
+        [metricsNamespace, metricNames.upstreamLatency, ...webhookService],
+      ]);
+    });
+  });
+
+  it('keeps the functions out of any VPC, so scripts reach upstreams over the network Lambda gives', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties?.VpcConfig).toBeUndefined();
+    }
   });
 
   describe('alarms', () => {

@@ -136,4 +136,53 @@ describe('metrics record', () => {
     });
     expect(record?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['Service']]);
   });
+
+  it("counts a script's upstream calls, their errors and each call's latency, and tracks them with the request", async () => {
+    const created = await db.stores.responders.create(
+      'forwarder',
+      responderCreateSchema.parse({
+        name: 'f',
+        location: { pathType: '=', path: '/f' },
+        method: 'ANY',
+        settings: { script: 'whatever', requestsToTrack: 5 },
+      }),
+    );
+    const upstream = [
+      { url: 'https://upstream.example/hook', method: 'POST', statusCode: 200, durationMs: 40 },
+      {
+        url: 'http://10.0.0.1/',
+        method: 'GET',
+        durationMs: 1,
+        error: 'URL not allowed (non-public address)',
+      },
+    ];
+    const forwarding: ScriptRunner = {
+      run: async () => ({
+        outcome: 'ok',
+        statusCode: 200,
+        headers: [],
+        body: new Uint8Array(0),
+        console: [],
+        durationMs: 45,
+        memoryBytes: 1000,
+        seed: new Uint8Array(32),
+        startedAtMs: 0,
+        upstream,
+      }),
+    };
+    const [record] = await emfRecordsOf(() =>
+      handlerWith(forwarding)(apiGatewayEvent({ rawPath: '/forwarder/f', requestId: 'req-upstream' })),
+    );
+    expect(record).toMatchObject({ UpstreamRequests: 2, UpstreamErrors: 1, UpstreamLatency: [40, 1] });
+    const units = Object.fromEntries(
+      record?._aws.CloudWatchMetrics[0]?.Metrics.map((m) => [m.Name, m.Unit]) ?? [],
+    );
+    expect(units).toMatchObject({
+      UpstreamRequests: 'Count',
+      UpstreamErrors: 'Count',
+      UpstreamLatency: 'Milliseconds',
+    });
+    const tracked = await db.stores.history.get(created.id, 'req-upstream');
+    expect(tracked?.upstream).toEqual(upstream);
+  });
 });

@@ -79,6 +79,14 @@ describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
     expect(Buffer.from(lines[1].bodyBase64, 'base64').toString()).toBe('Script error: no such order');
   });
 
+  it('ends a script that never stops at --deadline-ms with a timeout line and exit 0', () => {
+    const loop = file('loop.js', 'while (true) {}');
+    const { status, lines } = tryScripts('--deadline-ms', '200', loop);
+    expect(status).toBe(0);
+    expect(lines).toEqual([expect.objectContaining({ script: loop, outcome: 'timeout', statusCode: 504 })]);
+    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe('Script exceeded time limit (200 ms).');
+  });
+
   it('answers 200 with an empty body for a script that keeps the defaults', () => {
     const { lines } = tryScripts(file('keep.js', "console.log('kept'); undefined"));
     expect(lines[0]).toMatchObject({ outcome: 'ok', statusCode: 200, headers: [], bodyBase64: '' });

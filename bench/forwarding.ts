@@ -1,4 +1,4 @@
-// Section `forwarding`: what a forwarded request (SPEC §13) costs beyond the upstream's own time. A local
+// Section `forwarding`: what a forwarded request (docs/contract.md §13) costs beyond the upstream's own time. A local
 // upstream on 127.0.0.1 answers at once; the same call is timed from the host's own client (no sandbox), then
 // from a script through the pool, next to the same script without the call.
 import { createServer } from 'node:http';

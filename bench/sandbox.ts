@@ -121,7 +121,7 @@ async function runWorkerFloor(seconds: number, workMs: number): Promise<BenchRow
 
 /**
  * The responder-like script that also calls Math.random, crypto.randomUUID, crypto.getRandomValues and
- * Date.now once each: beside the plain row, what drawing randomness costs (SPEC §9: the ChaCha20 keystream
+ * Date.now once each: beside the plain row, what drawing randomness costs (docs/contract.md §9: the ChaCha20 keystream
  * of the execution's seed, made on first use, and the host calls that read it). BENCHMARKS.md has the A/B
  * against the build before §9.
  */

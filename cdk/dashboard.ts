@@ -23,7 +23,7 @@ import {
 } from '../lib/metrics/names.ts';
 import { answerOutcomes } from '../lib/responders/outcomes.ts';
 
-/** The seed's "red zone" on the execution time view: scripts slower than this deserve a look (SPEC §6). */
+/** The seed's "red zone" on the execution time view: scripts slower than this deserve a look (docs/contract.md §6). */
 const scriptTimeRedZoneMs = 5;
 
 const period = Duration.minutes(1);
@@ -46,7 +46,7 @@ export interface ResponderDashboardProps {
   readonly table: ITableV2;
 }
 
-/** A metric the webhook function emits (SPEC §6). */
+/** A metric the webhook function emits (docs/contract.md §6). */
 export function productMetric(
   serviceName: string,
   metricName: string,
@@ -202,7 +202,7 @@ export function createDashboard(scope: Construct, id: string, props: ResponderDa
   });
 
   const upstream = new GraphWidget({
-    title: "Scripts' upstream calls (SPEC §13)",
+    title: "Scripts' upstream calls",
     left: [
       metric(metricNames.upstreamRequests, 'Sum', 'calls'),
       metric(metricNames.upstreamErrors, 'Sum', 'failed (refused, timed out, unreachable)'),

@@ -103,7 +103,7 @@ export class WebhookRespondersStack extends Stack {
       logRetention: settings.logRetentionDays,
       logRemovalPolicy,
     };
-    // Secrets (SPEC §12) are sealed with per-secret data keys that this key wraps (lib/secrets/kms-cipher.ts). It
+    // Secrets (docs/contract.md §12) are sealed with per-secret data keys that this key wraps (lib/secrets/kms-cipher.ts). It
     // lives and goes with the table that holds them.
     const secretsKey = new Key(this, 'SecretsKey', {
       description: 'Webhook responders: wraps the data keys of the namespaces secrets',

@@ -11,7 +11,7 @@ export interface TableIndexSchema {
 export interface TableSchema {
   readonly partitionKey: string;
   readonly sortKey: string;
-  /** Unix seconds after which DynamoDB deletes the item (request history, SPEC §4). */
+  /** Unix seconds after which DynamoDB deletes the item (request history, docs/contract.md §4). */
   readonly ttlAttribute: string;
   readonly indexes: readonly TableIndexSchema[];
 }

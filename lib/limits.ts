@@ -1,6 +1,6 @@
-// Every limit, default and cap of the product in one place, with units in the names (SPEC §2, §3, §4, §5).
+// Every limit, default and cap of the product in one place, with units in the names (docs/contract.md §2, §3, §4, §5).
 
-/** Per-execution script limits used when a responder sets none (SPEC §3). */
+/** Per-execution script limits used when a responder sets none (docs/contract.md §3). */
 export const defaultScriptLimits = {
   memoryBytes: 10 * 1024 * 1024,
   deadlineMs: 5_000,
@@ -55,7 +55,7 @@ export const confinedScriptsMax = 64;
 export const confinedWorkerNiceness = 10;
 
 /**
- * The script circuit breaker (SPEC §10), per responder and per process: this many consecutive faults open it,
+ * The script circuit breaker (docs/contract.md §10), per responder and per process: this many consecutive faults open it,
  * for this long the first time, doubled at each failed trial up to the maximum.
  */
 export const breakerFaultsToOpen = 5;
@@ -78,7 +78,7 @@ export const scriptResultBodyMaxBytes = 4 * 1024 * 1024;
 export const scriptResultHeadersMax = 100;
 export const scriptResultHeadersMaxBytes = 64 * 1024;
 
-/** A final answer's status (SPEC §2, §3): a 1xx is an interim response, which would leave the request unanswered. */
+/** A final answer's status (docs/contract.md §2, §3): a 1xx is an interim response, which would leave the request unanswered. */
 export const finalStatusCodeMin = 200;
 export const finalStatusCodeMax = 599;
 
@@ -105,15 +105,15 @@ export const requestsToTrackMax = 100;
 
 export const historyBodyMaxBytes = 64 * 1024;
 /**
- * The answer's headers a tracked request keeps (SPEC §9), in bytes of names and values: with both bodies at
+ * The answer's headers a tracked request keeps (docs/contract.md §9), in bytes of names and values: with both bodies at
  * their cap and the console at its own, the entry stays well inside DynamoDB's 400 KB item.
  */
 export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
 
-/** Saved tests a responder carries at most (SPEC §9). */
+/** Saved tests a responder carries at most (docs/contract.md §9). */
 export const savedTestsMax = 20;
-/** Tracked requests one replay runs at most (SPEC §9). */
+/** Tracked requests one replay runs at most (docs/contract.md §9). */
 export const replayRequestsMax = 100;
 /**
  * What one management call (a replay, a run of saved tests) may spend running scripts, one at a time: the
@@ -131,7 +131,7 @@ export const localStopGraceMs = 10_000;
 
 /** Lambda's synchronous payload limit; the local server answers 413 above it. */
 export const requestBodyMaxBytes = 6 * 1024 * 1024;
-/** Management API bodies (SPEC §5). */
+/** Management API bodies (docs/contract.md §5). */
 export const managementBodyMaxBytes = 1.5 * 1024 * 1024;
 
 /** The least a responder may ask for: below these QuickJS cannot even build a context reliably. */
@@ -141,14 +141,14 @@ export const minimumScriptLimits = {
 } as const;
 
 /**
- * Response headers of one responder. SPEC §2 sets no number; these bounds keep a definition well inside
+ * Response headers of one responder. docs/contract.md §2 sets no number; these bounds keep a definition well inside
  * DynamoDB's 400 KB item size next to its body (see lib/store/dynamodb/responder-items.ts).
  */
 export const responderHeadersMax = 50;
 export const headerNameMaxChars = 256;
 export const headerValueMaxChars = 8 * 1024;
 
-/** Namespaces (SPEC §3): the first path segment of a public URL. */
+/** Namespaces (docs/contract.md §3): the first path segment of a public URL. */
 export const namespaceMinChars = 2;
 export const namespaceMaxChars = 40;
 
@@ -167,19 +167,19 @@ export const storeConnectTimeoutMs = 1_000;
 export const storeRequestTimeoutMs = 2_000;
 export const storeMaxAttempts = 3;
 
-/** Management listing page size (SPEC §5 `nextToken` pagination). */
+/** Management listing page size (docs/contract.md §5 `nextToken` pagination). */
 export const listPageSizeDefault = 50;
 export const listPageSizeMax = 100;
 
 /**
- * A script's calls to upstreams (SPEC §13), per execution. Ten calls bound what one webhook request can make
+ * A script's calls to upstreams (docs/contract.md §13), per execution. Ten calls bound what one webhook request can make
  * this service send elsewhere; the body caps keep an answer's bytes inside the script's memory and the
  * script's own 4 MiB result; each call's timeout is also cut to the time left before the script's deadline.
  */
 export const upstreamCallsMax = 10;
 export const upstreamResponseBodyMaxBytes = 4 * 1024 * 1024;
 export const upstreamRequestBodyMaxBytes = 1024 * 1024;
-/** Secrets (SPEC §12), per namespace: names of this shape, values of at most this many bytes of UTF-8. */
+/** Secrets (docs/contract.md §12), per namespace: names of this shape, values of at most this many bytes of UTF-8. */
 export const secretNameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const secretValueMaxBytes = 4 * 1024;
 export const secretsPerNamespaceMax = 100;

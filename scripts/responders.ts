@@ -1,5 +1,5 @@
 // `npm run responders -- export <namespace> > file.json` and `npm run responders -- import file.json`: a
-// namespace's responders as a RESPONDERS_FILE (SPEC §8), so they can live in git and be applied to any stack.
+// namespace's responders as a RESPONDERS_FILE (docs/contract.md §8), so they can live in git and be applied to any stack.
 // Import replaces the responder with the same location and method, so applying a file twice changes nothing
 // more than applying it once. Scripts are syntax-checked first, as the management API does.
 import { runCommand, storesFromEnv, UsageError } from '../lib/cli/command.ts';
@@ -56,7 +56,7 @@ await runCommand('responders', usage, async () => {
   }
 });
 
-/** Syntax of every script, then every saved test (SPEC §9), before anything is written. */
+/** Syntax of every script, then every saved test (docs/contract.md §9), before anything is written. */
 async function checkScripts(file: string, groups: Awaited<ReturnType<typeof readRespondersFile>>) {
   const scripts = groups.flatMap((group, groupIndex) =>
     group.responders.flatMap((responder, index) =>

@@ -1,4 +1,4 @@
-// `npm start`: the product on http://127.0.0.1:3000 (SPEC §8). Configuration: README "Configuration".
+// `npm start`: the product on http://127.0.0.1:3000 (docs/contract.md §8). Configuration: README "Configuration".
 import { applyLambdaLikeEnv } from '../lib/local/lambda-env.ts';
 
 // Before anything imports Powertools, which reads the Lambda environment when its objects are built.

@@ -1,6 +1,6 @@
 // `npm run --silent try -- [--request FILE] [--secrets FILE] [--deadline-ms N] [--memory-bytes N] [--repeat N]
 // [--seed BASE64] [--now-ms N] SCRIPT_FILE...`
-// (SPEC §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
+// (docs/contract.md §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bytesToBase64 } from '../lib/base64.ts';
@@ -29,11 +29,11 @@ class UsageError extends Error {}
 interface Options {
   files: string[];
   context: ScriptContext;
-  /** `context.secrets` (SPEC §12). */
+  /** `context.secrets` (docs/contract.md §12). */
   secrets: Record<string, string>;
   limits: ScriptLimits;
   repeat: number;
-  /** SPEC §9: fixed to reproduce an execution; else fresh for every run. */
+  /** docs/contract.md §9: fixed to reproduce an execution; else fresh for every run. */
   seed?: Uint8Array;
   nowMs?: number;
 }

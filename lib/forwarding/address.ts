@@ -1,4 +1,4 @@
-// Which addresses a script's upstream call may connect to (SPEC §13): public unicast only. Checked on every
+// Which addresses a script's upstream call may connect to (docs/contract.md §13): public unicast only. Checked on every
 // address DNS gives (client.ts passes this through Node's `lookup` option, so the address checked is the one
 // connected to) and on an IP literal in the URL (Node connects to those without a lookup).
 import { BlockList, isIPv4, isIPv6 } from 'node:net';

@@ -1,4 +1,4 @@
-// One call to an upstream for a script (SPEC §13): Node's http/https client, redirects not followed, the
+// One call to an upstream for a script (docs/contract.md §13): Node's http/https client, redirects not followed, the
 // answer's body capped and decoded. Every address a name resolves to is checked in the `lookup` the socket
 // connects with, so the address checked is the address connected to (no DNS rebinding between the two); an IP
 // literal in the URL, which Node connects to without a lookup, is checked before.

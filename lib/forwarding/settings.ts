@@ -1,4 +1,4 @@
-// The one deployment setting of forwarding (SPEC §13), read once where a process builds its sandbox.
+// The one deployment setting of forwarding (docs/contract.md §13), read once where a process builds its sandbox.
 
 /**
  * FORWARD_ALLOW_PRIVATE: `true` lets scripts' upstream calls reach private, loopback and link-local addresses,

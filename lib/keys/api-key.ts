@@ -1,4 +1,4 @@
-// API keys of the management API (SPEC §5). A generated key is `wr_<id>_<secret>`: the `wr_<id>` prefix names
+// API keys of the management API (docs/contract.md §5). A generated key is `wr_<id>_<secret>`: the `wr_<id>` prefix names
 // the key in logs and in `npm run keys -- revoke`, the secret is 32 random bytes. Only the SHA-256 of the whole
 // key is stored: a key of 256 random bits needs no salt or slow hash, nobody can guess it from its hash.
 // Keys chosen by an operator for the local server (API_KEY, API_KEYS) may have any form; their prefix is

@@ -1,4 +1,4 @@
-// API keys of the local server (SPEC §8): API_KEY for the demo namespace (generated and printed when unset)
+// API keys of the local server (docs/contract.md §8): API_KEY for the demo namespace (generated and printed when unset)
 // and API_KEYS=ns1:key1,ns2:key2 for more. They are stored hashed in the table like any other key, so the
 // local server authenticates exactly as a deployed stack does.
 import { apiKeyPrefix, generateApiKey, hashApiKey, presentableKeyPattern } from '../keys/api-key.ts';

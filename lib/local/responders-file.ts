@@ -1,4 +1,4 @@
-// RESPONDERS_FILE (SPEC §8): `{"namespace", "responders": [...]}` or an array of such groups, validated as a
+// RESPONDERS_FILE (docs/contract.md §8): `{"namespace", "responders": [...]}` or an array of such groups, validated as a
 // whole before anything is written, then imported: a responder replaces the one with the same location and
 // method (so restarting with DATA_DIR does not fail on what the last start imported).
 import { readFile } from 'node:fs/promises';
@@ -88,7 +88,7 @@ export async function importResponders(
 }
 
 /**
- * Runs every responder's saved tests (SPEC §9) before anything of the file is written; the first responder with a
+ * Runs every responder's saved tests (docs/contract.md §9) before anything of the file is written; the first responder with a
  * failing test refuses the whole file, naming the responder, each failed test and its expectations.
  */
 export async function checkSavedTests(

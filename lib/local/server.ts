@@ -1,4 +1,4 @@
-// The local HTTP server (SPEC §8): turns each request into the API Gateway event the deployed stack would
+// The local HTTP server (docs/contract.md §8): turns each request into the API Gateway event the deployed stack would
 // get and hands it to the same Lambda handler, then writes the handler's result back.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// `npm start` (SPEC §8): an embedded dynalite (or DYNAMODB_ENDPOINT), the demo namespace and RESPONDERS_FILE
+// `npm start` (docs/contract.md §8): an embedded dynalite (or DYNAMODB_ENDPOINT), the demo namespace and RESPONDERS_FILE
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
 import { availableParallelism } from 'node:os';
 import { upstreamAllowPrivateFromEnv } from '../forwarding/settings.ts';

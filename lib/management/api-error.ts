@@ -1,4 +1,4 @@
-// Every refusal of the management API is one of these, answered as `{"error": {"code", "message"}}` (SPEC §5).
+// Every refusal of the management API is one of these, answered as `{"error": {"code", "message"}}` (docs/contract.md §5).
 
 export type ApiErrorCode =
   | 'invalid_json'
@@ -22,7 +22,7 @@ export class ApiError extends Error {
     message: string,
     /** Extra response headers, e.g. `allow` on 405 or `www-authenticate` on 401. */
     readonly headers: Record<string, string> = {},
-    /** Structured detail beside the message (e.g. each failed saved test: SPEC §9). */
+    /** Structured detail beside the message (e.g. each failed saved test: docs/contract.md §9). */
     readonly details?: unknown,
   ) {
     super(message);

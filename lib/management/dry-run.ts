@@ -1,4 +1,4 @@
-// POST /api/responders/{id}/test (SPEC §5): the answer a responder (the stored one or a draft) would give to a
+// POST /api/responders/{id}/test (docs/contract.md §5): the answer a responder (the stored one or a draft) would give to a
 // request (from the body, or a tracked one), with outcome, duration, memory and console. It goes through the
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
@@ -42,7 +42,7 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   } else {
     request = fromTestRequest(context, body.request, responder);
   }
-  // The dry run decrypts what the public path would (SPEC §12); the answer and console are masked as there.
+  // The dry run decrypts what the public path would (docs/contract.md §12); the answer and console are masked as there.
   const secrets = await secretsOf(responder, context.namespace, { secrets: context.deps.secrets?.source });
   const { response, execution } = await answerWith(responder, request, context.deps.sandbox, secrets);
   const result = testResult(response, execution);
@@ -86,7 +86,7 @@ export function fromTracked(context: RouteContext, tracked: TrackedRequest): Web
     rawQuery: tracked.rawQuery,
     query: parseQuery(tracked.rawQuery),
     headers: tracked.headers,
-    // A body over 64 KiB was kept truncated (SPEC §4); the dry run sees what was kept.
+    // A body over 64 KiB was kept truncated (docs/contract.md §4); the dry run sees what was kept.
     body: base64ToBytes(tracked.body),
     clientAddress: tracked.clientAddress,
   };

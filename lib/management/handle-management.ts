@@ -1,4 +1,4 @@
-// The management core (SPEC §5): a plain request in, a plain response out. The route table decides which
+// The management core (docs/contract.md §5): a plain request in, a plain response out. The route table decides which
 // handler runs; every route but the OpenAPI document needs a key, checked before the route is even looked at,
 // so a caller without a valid key learns nothing about what exists. Refusals are ApiErrors with their own
 // status; a store that cannot be reached is 503, anything else unexpected 500, never with a stack trace.
@@ -66,7 +66,7 @@ export async function handleManagement(
     statusCode: response.statusCode,
     ...(keyPrefix ? { keyPrefix, namespace } : {}),
   });
-  // SPEC §5: on every answer, so no browser reads a stored name or a tracked request as HTML.
+  // docs/contract.md §5: on every answer, so no browser reads a stored name or a tracked request as HTML.
   return { ...response, headers: { ...response.headers, 'x-content-type-options': 'nosniff' } };
 }
 
@@ -85,7 +85,7 @@ function matchPath(rawPath: string): Match[] {
         params.id = segment;
         return responderIdShape.test(segment);
       }
-      // Any name reaches the route, which refuses a bad one with a 400 naming it (SPEC §12).
+      // Any name reaches the route, which refuses a bad one with a 400 naming it (docs/contract.md §12).
       if (part === '{name}') {
         params.name = segment;
         return segment !== '';

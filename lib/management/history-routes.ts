@@ -1,4 +1,4 @@
-// A responder's tracked requests (SPEC §4, §5), for responders of the caller's namespace only.
+// A responder's tracked requests (docs/contract.md §4, §5), for responders of the caller's namespace only.
 import { json, noContent } from './responses.ts';
 import { ownResponder, type RouteContext } from './route-context.ts';
 import type { ManagementResponse } from './types.ts';

@@ -1,5 +1,5 @@
 // The edge of every management write: size, content type and JSON syntax are checked before the body is
-// validated against its zod schema, and all of it before anything is written (SPEC §5).
+// validated against its zod schema, and all of it before anything is written (docs/contract.md §5).
 import type { z } from 'zod';
 import { managementBodyMaxBytes } from '../limits.ts';
 import { describeIssues } from '../responders/schema.ts';

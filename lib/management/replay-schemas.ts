@@ -1,4 +1,4 @@
-// The shapes of replay and saved-test runs (SPEC §9), for validation and the OpenAPI document.
+// The shapes of replay and saved-test runs (docs/contract.md §9), for validation and the OpenAPI document.
 import { z } from 'zod';
 import { replayRequestsMax } from '../limits.ts';
 import { answerOutcomes } from '../responders/outcomes.ts';

@@ -1,4 +1,4 @@
-// POST /api/responders/{id}/replay (SPEC §9): a draft (or the stored responder) over tracked requests, each run
+// POST /api/responders/{id}/replay (docs/contract.md §9): a draft (or the stored responder) over tracked requests, each run
 // with the seed and start time it was recorded with, so an unchanged responder gives the same answers byte for
 // byte and a changed one shows exactly what changed. Like the dry run it records nothing and publishes no
 // metric; it runs one request at a time within the management call's budget (run-budget.ts).
@@ -42,7 +42,7 @@ export async function replayResponder(context: RouteContext): Promise<Management
   }
   if (body.last !== undefined) chosen = chosen.slice(0, body.last);
 
-  // Replay decrypts what the public path would (SPEC §12), once for every request it runs.
+  // Replay decrypts what the public path would (docs/contract.md §12), once for every request it runs.
   const secrets = await secretsOf(responder, context.namespace, { secrets: context.deps.secrets?.source });
   const items: ReplayItem[] = [];
   // The answer goes back through Lambda: replay stops before its answer could pass Lambda's limit.

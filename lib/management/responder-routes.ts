@@ -1,4 +1,4 @@
-// List, create, read, replace and delete responders (SPEC §5). Every change is validated in full (schema,
+// List, create, read, replace and delete responders (docs/contract.md §5). Every change is validated in full (schema,
 // then the script's syntax) before the store is called, so nothing is written on any error; after a write
 // this process forgets the namespace's cached definitions, other processes pick it up within their cache TTL.
 //
@@ -93,7 +93,7 @@ export async function deleteResponder(context: RouteContext): Promise<Management
   return noContent();
 }
 
-/** A script that cannot compile is refused on save, with the line (SPEC §5), rather than failing every request. */
+/** A script that cannot compile is refused on save, with the line (docs/contract.md §5), rather than failing every request. */
 async function checkScript(sandbox: Pick<Sandbox, 'checkSyntax'>, script: string | undefined): Promise<void> {
   if (script === undefined) return;
   const check = await sandbox.checkSyntax(script);

@@ -1,4 +1,4 @@
-// Every route of the management API (SPEC §5) in one table: the router dispatches on it and the OpenAPI
+// Every route of the management API (docs/contract.md §5) in one table: the router dispatches on it and the OpenAPI
 // document is generated from it, so the two cannot disagree about which routes exist.
 import { z } from 'zod';
 import { responderCreateSchema, responderSchema } from '../responders/schema.ts';

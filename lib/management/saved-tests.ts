@@ -1,4 +1,4 @@
-// Saved tests (SPEC §9): a responder's own examples, each a request with a seed and a time and what the answer
+// Saved tests (docs/contract.md §9): a responder's own examples, each a request with a seed and a time and what the answer
 // must be. Every create and update runs them against the new definition first (a failing one refuses the write),
 // `POST /api/responders/{id}/tests/run` runs them on demand, and imports run them too. They go through the
 // public path's `answerWith`, deterministically, and record nothing.

@@ -1,4 +1,4 @@
-// The shapes of the management API (SPEC §5) beyond the responder itself: request bodies, query parameters and
+// The shapes of the management API (docs/contract.md §5) beyond the responder itself: request bodies, query parameters and
 // answers. Built from the responder schemas of lib/responders/schema.ts; the OpenAPI document is generated
 // from these same objects, so there is no second copy to drift.
 import { z } from 'zod';

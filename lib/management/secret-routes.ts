@@ -1,4 +1,4 @@
-// A namespace's secrets (SPEC §12): write, list (names and times only) and delete. A value goes in once, is
+// A namespace's secrets (docs/contract.md §12): write, list (names and times only) and delete. A value goes in once, is
 // encrypted before it reaches the store, and never comes out of this API again, not even in an error message.
 import { z } from 'zod';
 import { secretNameShape, secretValueMaxBytes } from '../limits.ts';

@@ -1,4 +1,4 @@
-// The plain request and response of the management core (SPEC §5): no AWS event shapes inside it. The
+// The plain request and response of the management core (docs/contract.md §5): no AWS event shapes inside it. The
 // Lambda handler and the local server turn API Gateway payload 2.0 events into these and back.
 import type { ApiKeyStore } from '../keys/key-store.ts';
 import type { Sandbox } from '../sandbox/index.ts';
@@ -36,7 +36,7 @@ export interface ManagementDeps {
   secrets?: ManagementSecrets;
 }
 
-/** Secrets (SPEC §12): written encrypted, decrypted only for dry runs. */
+/** Secrets (docs/contract.md §12): written encrypted, decrypted only for dry runs. */
 export interface ManagementSecrets {
   store: SecretStore;
   cipher: SecretCipher;

@@ -1,4 +1,4 @@
-// Metric names and the namespace (SPEC §6). The CDK dashboard imports these, so code and dashboard cannot drift.
+// Metric names and the namespace (docs/contract.md §6). The CDK dashboard imports these, so code and dashboard cannot drift.
 // The outcomes themselves belong to the sandbox and the responders; metrics only name them.
 import type { AnswerOutcome } from '../responders/outcomes.ts';
 

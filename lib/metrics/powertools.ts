@@ -6,7 +6,7 @@ import { metricsNamespace, serviceDimension } from './names.ts';
 export const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'webhook-responders';
 
 export const metrics = new Metrics({ namespace: metricsNamespace, serviceName });
-// Powertools names its default dimension `service`; SPEC §6 (and the dashboard) use `Service`.
+// Powertools names its default dimension `service`; docs/contract.md §6 (and the dashboard) use `Service`.
 metrics.clearDefaultDimensions();
 metrics.setDefaultDimensions({ [serviceDimension]: serviceName });
 

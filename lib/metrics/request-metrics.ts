@@ -1,4 +1,4 @@
-// One EMF record per webhook request (SPEC §6). The facts of a request are collected in a plain object while
+// One EMF record per webhook request (docs/contract.md §6). The facts of a request are collected in a plain object while
 // it runs and written in one synchronous step at the end, so concurrent requests in one process (the local
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -20,9 +20,9 @@ export interface RequestFacts {
     memoryBytes: number;
     recycled?: RecycleReason;
   };
-  /** The script's calls to upstreams (SPEC §13). */
+  /** The script's calls to upstreams (docs/contract.md §13). */
   upstream?: UpstreamRecord[];
-  /** Answered without running the script: its circuit breaker is open (SPEC §10). */
+  /** Answered without running the script: its circuit breaker is open (docs/contract.md §10). */
   breakerOpen?: boolean;
   historyWriteFailed?: boolean;
   storeUnavailable?: boolean;

@@ -1,4 +1,4 @@
-// What a namespace is (SPEC §3): the first path segment of a public URL. Plain code, no zod, so the webhook
+// What a namespace is (docs/contract.md §3): the first path segment of a public URL. Plain code, no zod, so the webhook
 // bundle (which checks every request's namespace) does not carry the schema library: zod is half of it.
 import { namespaceMaxChars, namespaceMinChars } from '../limits.ts';
 

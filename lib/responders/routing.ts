@@ -1,4 +1,4 @@
-// Which responder answers a request (SPEC §3). Pure: the caller hands in a namespace's responders.
+// Which responder answers a request (docs/contract.md §3). Pure: the caller hands in a namespace's responders.
 //
 // Order of the rules: the longest matching location wins; at equal length an exact location (`=`) beats a
 // prefix (`^`); then a responder with the request's method beats one with `ANY`. Method is therefore the last
@@ -31,7 +31,7 @@ export interface RouteTable<T> {
 
 export function buildRouteTable<T extends Routable>(responders: readonly T[]): RouteTable<T> {
   const routes = responders
-    // A disabled responder behaves as absent (SPEC §2): a less specific enabled one may answer instead.
+    // A disabled responder behaves as absent (docs/contract.md §2): a less specific enabled one may answer instead.
     .filter((responder) => responder.enabled)
     .map((responder) => ({
       responder,

@@ -1,4 +1,4 @@
-// The responder and the tracked request as JSON (SPEC §2, §4): zod schemas that are also the TypeScript types.
+// The responder and the tracked request as JSON (docs/contract.md §2, §4): zod schemas that are also the TypeScript types.
 // The management API generates its OpenAPI document from these with `z.toJSONSchema`, so the input schemas
 // use only checks and defaults (no transforms): what they accept is what JSON Schema can describe, plus
 // byte-size refinements that JSON Schema cannot express.
@@ -54,7 +54,7 @@ const typeError =
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? `${field}: is required` : `${field}: must be ${expected}`;
 
-/** Whitespace, control characters, `?` and `#` have no place in a location path (SPEC §2). */
+/** Whitespace, control characters, `?` and `#` have no place in a location path (docs/contract.md §2). */
 const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
 
 export const namespaceSchema = z
@@ -126,7 +126,7 @@ export const responderLimitsSchema = z.strictObject({
 
 const statusCodeRange = `settings.statusCode: must be between ${finalStatusCodeMin} and ${finalStatusCodeMax}`;
 
-/** A static body: text, at most 1 MiB in UTF-8 (SPEC §2). */
+/** A static body: text, at most 1 MiB in UTF-8 (docs/contract.md §2). */
 function staticBodySchema(field: string) {
   return z
     .string({ error: typeError(field, 'a string') })
@@ -136,7 +136,7 @@ function staticBodySchema(field: string) {
     });
 }
 
-/** What a responder answers instead of running its script while its circuit breaker is open (SPEC §10). */
+/** What a responder answers instead of running its script while its circuit breaker is open (docs/contract.md §10). */
 export const responderFallbackSchema = z.strictObject(
   {
     statusCode: boundedInt('settings.fallback.statusCode', finalStatusCodeMin, finalStatusCodeMax),
@@ -149,14 +149,14 @@ export const responderFallbackSchema = z.strictObject(
   { error: typeError('settings.fallback', 'an object {statusCode, headers, body}') },
 );
 
-/** A secret's name (SPEC §12); `field` names where it was given. */
+/** A secret's name (docs/contract.md §12); `field` names where it was given. */
 export const secretNameSchema = (field: string) =>
   z
     .string({ error: typeError(field, 'a string') })
     .regex(secretNameShape, `${field}: must match ${secretNameShape.source}`);
 
 /**
- * The secrets a responder's script sees as `context.secrets` (SPEC §12): none (also when absent), all of the
+ * The secrets a responder's script sees as `context.secrets` (docs/contract.md §12): none (also when absent), all of the
  * namespace's, or the ones named. That named secrets exist is checked on save (it needs the store); a secret
  * deleted later is simply absent from `context.secrets`.
  */
@@ -202,7 +202,7 @@ export const responderSettingsSchema = z.strictObject(
   { error: typeError('settings', 'an object') },
 );
 
-/** A webhook request as a dry run or a saved test gives it (SPEC §5, §9): every field optional. */
+/** A webhook request as a dry run or a saved test gives it (docs/contract.md §5, §9): every field optional. */
 export const testRequestSchema = z
   .strictObject({
     method: z
@@ -237,7 +237,7 @@ export const testRequestSchema = z
 
 const seedBase64Pattern = /^[A-Za-z0-9+/]{43}=$/;
 
-/** A saved test (SPEC §9): a request, a seed and a time, and what the answer must be. */
+/** A saved test (docs/contract.md §9): a request, a seed and a time, and what the answer must be. */
 export const savedTestSchema = z.strictObject(
   {
     name: z
@@ -316,7 +316,7 @@ export const responderCreateSchema = z.strictObject({
   method: z.enum(httpMethods, { error: typeError('method', `one of ${httpMethods.join(', ')}`) }),
   enabled: z.boolean({ error: typeError('enabled', 'true or false') }).default(true),
   settings: responderSettingsSchema,
-  tests: savedTestsSchema.optional().describe('run against every create and update (SPEC §9)'),
+  tests: savedTestsSchema.optional().describe('run against every create and update (docs/contract.md §9)'),
 });
 
 /** PUT replaces the whole definition and must carry the version it read (optimistic concurrency). */
@@ -347,7 +347,7 @@ export const consoleLineSchema = z.object({
   message: z.string(),
 });
 
-/** The answer sent to a tracked request (SPEC §9), beside its `statusCode`. */
+/** The answer sent to a tracked request (docs/contract.md §9), beside its `statusCode`. */
 export const trackedResponseSchema = z.object({
   headers: z.array(z.tuple([z.string(), z.string()])),
   bodyBase64: z.string().describe('base64 of the answer body, capped at 64 KiB'),
@@ -360,8 +360,8 @@ export const trackedResponseSchema = z.object({
 
 export type TrackedResponse = z.infer<typeof trackedResponseSchema>;
 
-/** One request kept in a responder's history (SPEC §4). */
-/** One call the script made to an upstream (SPEC §13). */
+/** One request kept in a responder's history (docs/contract.md §4). */
+/** One call the script made to an upstream (docs/contract.md §13). */
 export const upstreamCallSchema = z.object({
   url: z.string().describe('without its query'),
   method: z.string(),
@@ -384,14 +384,18 @@ export const trackedRequestSchema = z.object({
   outcome: z
     .enum(answerOutcomes)
     .nullable()
-    .describe('null for a responder without a script; breaker: its circuit breaker answered (SPEC §10)'),
+    .describe(
+      'null for a responder without a script; breaker: its circuit breaker answered (docs/contract.md §10)',
+    ),
   durationMs: z.number(),
   memoryBytes: z.int(),
   console: z.array(consoleLineSchema),
   seed: z
     .string()
     .optional()
-    .describe('base64 of the 32-byte seed of the execution (SPEC §9); absent in entries older than §9'),
+    .describe(
+      'base64 of the 32-byte seed of the execution (docs/contract.md §9); absent in entries older than §9',
+    ),
   startedAtMs: z.int().optional().describe('the start time the execution read, unix milliseconds'),
   response: trackedResponseSchema
     .optional()

@@ -1,5 +1,5 @@
 // The final answer of an execution: the script's result merged over the responder's defaults, or the
-// failure answer of SPEC §3.
+// failure answer of docs/contract.md §3.
 import type { WorkerAnswer } from './protocol.ts';
 import type { ResponseDefaults, ScriptExecution, ScriptLimits, ScriptOutcome } from './types.ts';
 

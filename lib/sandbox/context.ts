@@ -1,4 +1,4 @@
-// The global `context` a script sees, shaped as Secutils shapes it (SPEC §3): `JSON.stringify(context)` gives
+// The global `context` a script sees, shaped as Secutils shapes it (docs/contract.md §3): `JSON.stringify(context)` gives
 // Secutils' bytes only with its key order and with `rawQuery` and `clientAddress` left out, not empty, when
 // the request has none.
 import type { ScriptContext } from './types.ts';

@@ -161,7 +161,7 @@ export class Engine {
 
   /**
    * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
-   * @param upstream what sends scripts' upstream calls (SPEC §13); without it they fail
+   * @param upstream what sends scripts' upstream calls (docs/contract.md §13); without it they fail
    */
   constructor(
     private readonly wasmModule: WebAssembly.Module,

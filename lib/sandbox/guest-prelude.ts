@@ -1,4 +1,4 @@
-// The JavaScript installed in every fresh QuickJS context before the user's script runs (SPEC §3 script API).
+// The JavaScript installed in every fresh QuickJS context before the user's script runs (docs/contract.md §3 script API).
 //
 // The core is a function expression the host calls once with its single host function.
 // Every built-in the host's protocol relies on is captured here, before user code runs, so a script that
@@ -110,7 +110,7 @@ const core = {
   },
   ops: { op_proxy_request: async (options) => proxyRequest(options) },
 };
-// SPEC §13: the options as Secutils takes them; the host checks URL, method and header names and sends the call.
+// docs/contract.md §13: the options as Secutils takes them; the host checks URL, method and header names and sends the call.
 const proxyRequest = async (o) => {
   if (o === null || typeof o !== 'object') throw new I.TypeError('op_proxy_request needs an object with a url');
   if (typeof o.url !== 'string') throw new I.Error('Invalid URL: url must be a string');
@@ -222,7 +222,7 @@ I.bytesOf = (v) => {
   return apply(I.abSlice, v, [0]);
 };
 // Math.random: QuickJS seeds it from the clock; here 53 bits a number from the execution's random stream
-// (SPEC §9: the host's ChaCha20 keystream of the execution's seed), fetched 8 numbers at a time (a larger batch costs more than the calls it saves).
+// (docs/contract.md §9: the host's ChaCha20 keystream of the execution's seed), fetched 8 numbers at a time (a larger batch costs more than the calls it saves).
 let pool = null, at = 0;
 dp(Math, 'random', { value: function random() {
   if (pool === null || at === 64) { pool = new U8(host('random', 64)); at = 0; }
@@ -230,7 +230,7 @@ dp(Math, 'random', { value: function random() {
   at += 8;
   return ((((p[i] & 31) * 65536 + p[i + 1] * 256 + p[i + 2]) * 4294967296) + p[i + 3] * 16777216 + (p[i + 4] << 16 | p[i + 5] << 8 | p[i + 6])) / 9007199254740992;
 }, writable: true, configurable: true });
-// The clock (SPEC §9): Date.now() and new Date() read the execution's start time, frozen for the execution,
+// The clock (docs/contract.md §9): Date.now() and new Date() read the execution's start time, frozen for the execution,
 // so the same seed and start time give the same answer; new Date(x) and the rest of Date are QuickJS's own.
 let now = 0;
 const RealDate = Date, construct = Reflect.construct, dateToString = RealDate.prototype.toString;
@@ -264,7 +264,7 @@ const bodyJSON = { value: function toJSON() { return apply(arraySlice, this, [])
 I.asBody = (bytes) => { dp(bytes, 'toJSON', bodyJSON); return bytes; };
 // Also sets the clock and empties Math.random's numbers: the host starts every execution from a snapshot of
 // this context. json: [start time in ms, the context without its body, the secrets]. The secrets are not
-// enumerable, so an echo of the context (JSON.stringify(context), Object.keys) never carries one (SPEC §3, §12).
+// enumerable, so an echo of the context (JSON.stringify(context), Object.keys) never carries one (docs/contract.md §3, §12).
 const setContext = (json, body) => { const c = I.parse(json); now = c[0]; pool = null; at = 0; const o = c[1]; o.body = I.asBody(new U8(body)); dp(o, 'secrets', { value: c[2], writable: true, configurable: true }); own('context', o); };
 const a = (v) => v === null ? 'null' : I.isArray(v) ? 'an array' : (typeof v === 'object' || typeof v === 'undefined' ? 'an ' : 'a ') + typeof v;
 const invalid = (reason) => ['invalid', reason];

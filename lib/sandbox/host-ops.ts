@@ -66,7 +66,7 @@ export function digest(algorithm: HashAlgorithm, data: Uint8Array | string): Uin
   return createHash(algorithm).update(data).digest();
 }
 
-/** Bytes in an execution's seed (SPEC §9). */
+/** Bytes in an execution's seed (docs/contract.md §9). */
 export const seedBytes = 32;
 
 // Execution seeds drawn from the CSPRNG 32 at a time: one system call per 32 executions instead of one each.

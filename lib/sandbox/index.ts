@@ -1,4 +1,4 @@
-// The script sandbox (SPEC §3): untrusted responder scripts in QuickJS, in worker threads, under limits.
+// The script sandbox (docs/contract.md §3): untrusted responder scripts in QuickJS, in worker threads, under limits.
 import { toExecution } from './answer.ts';
 import { Confinement } from './confinement.ts';
 import { newSeed, seedBytes } from './host-ops.ts';
@@ -16,7 +16,7 @@ export interface SandboxOptions {
   /** Worker threads, each running one execution at a time (default 1). */
   poolSize?: number;
   /**
-   * Lets scripts' upstream calls reach private, loopback and link-local addresses (SPEC §13): for local testing
+   * Lets scripts' upstream calls reach private, loopback and link-local addresses (docs/contract.md §13): for local testing
    * only (`FORWARD_ALLOW_PRIVATE=true`), never in a deployment.
    */
   upstreamAllowPrivate?: boolean;

@@ -16,7 +16,7 @@ export interface WorkerRequest {
   context?: ScriptContext;
   secrets?: ScriptSecrets;
   limits: ScriptLimits;
-  /** The execution's seed and start time (SPEC §9), for a run. */
+  /** The execution's seed and start time (docs/contract.md §9), for a run. */
   seed?: Uint8Array;
   nowMs?: number;
 }

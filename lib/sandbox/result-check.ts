@@ -1,4 +1,4 @@
-// Host-side checks of what a script returned, after the guest turned it into plain data (SPEC §3).
+// Host-side checks of what a script returned, after the guest turned it into plain data (docs/contract.md §3).
 import {
   finalStatusCodeMax,
   finalStatusCodeMin,
@@ -19,7 +19,7 @@ export type CheckedResult =
   | { outcome: Extract<ScriptOutcome, 'invalid'>; message: string };
 
 /**
- * Headers that frame the message or belong to one hop (SPEC §2): the platform sets them from the body it
+ * Headers that frame the message or belong to one hop (docs/contract.md §2): the platform sets them from the body it
  * sends, so a value given by a responder or a script could only contradict it (two framings in one answer, a
  * `Trailer` Node refuses to send, a connection the next request cannot use).
  */
@@ -39,7 +39,7 @@ export const isPlatformHeader = (name: string): boolean => platformHeaderNames.h
 // What a header may hold, for a script's answer here and a responder's static headers (lib/responders/schema.ts).
 /** RFC 9110 `token`: the characters a header name may use. */
 export const httpToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** CR, LF and NUL (SPEC §2): they would split or end a header. */
+/** CR, LF and NUL (docs/contract.md §2): they would split or end a header. */
 export const forbiddenInHeaderValue = /[\r\n\0]/;
 /**
  * Other control characters and anything above U+00FF: no HTTP field value may carry them, so Node's HTTP server

@@ -1,4 +1,4 @@
-// How a responder's script becomes code: SPEC §3 runs it as `(async () => (await (<script>)))()`.
+// How a responder's script becomes code: docs/contract.md §3 runs it as `(async () => (await (<script>)))()`.
 //
 // The script goes on lines of its own, so a trailing `// comment` cannot swallow the closing parentheses.
 // A trailing `;` (Secutils' samples end with `})();`) is dropped first. A script the wrapper still cannot

@@ -1,4 +1,4 @@
-// The sandbox's public types: what goes into one script execution and what comes out (SPEC §3).
+// The sandbox's public types: what goes into one script execution and what comes out (docs/contract.md §3).
 
 /** How a script execution ended; the history, the dry run and the metrics all name outcomes from this list. */
 export const scriptOutcomes = [
@@ -33,7 +33,7 @@ export interface ScriptContext {
   body: Uint8Array;
 }
 
-/** `context.secrets` (SPEC §12): name → value, the ones the responder allows. */
+/** `context.secrets` (docs/contract.md §12): name → value, the ones the responder allows. */
 export type ScriptSecrets = Record<string, string>;
 
 export interface ScriptLimits {
@@ -62,7 +62,7 @@ export interface ScriptRun {
   secrets?: ScriptSecrets;
   defaults: ResponseDefaults;
   limits?: Partial<ScriptLimits>;
-  /** 32 bytes keying Math.random, crypto.getRandomValues and crypto.randomUUID (SPEC §9); default from the CSPRNG. */
+  /** 32 bytes keying Math.random, crypto.getRandomValues and crypto.randomUUID (docs/contract.md §9); default from the CSPRNG. */
   seed?: Uint8Array;
   /** What Date.now() and new Date() read for the whole execution; default the time of the call. */
   nowMs?: number;
@@ -74,7 +74,7 @@ export type RecycleReason = 'hard-stop' | 'memory' | 'corrupted' | 'high-water-m
 /** The answer of one execution. Script faults are outcomes here, never exceptions. */
 export interface ScriptExecution {
   outcome: ScriptOutcome;
-  /** The final answer: the script's result merged over the defaults, or the failure answer of SPEC §3. */
+  /** The final answer: the script's result merged over the defaults, or the failure answer of docs/contract.md §3. */
   statusCode: number;
   headers: Array<[string, string]>;
   body: Uint8Array;
@@ -98,7 +98,7 @@ export interface ScriptExecution {
 
 export type SyntaxCheck = { ok: true } | { ok: false; message: string; line: number };
 
-/** One call a script made to an upstream (SPEC §13), as tracked. */
+/** One call a script made to an upstream (docs/contract.md §13), as tracked. */
 export interface UpstreamRecord {
   /** Without its query (or fragment, or credentials). */
   url: string;

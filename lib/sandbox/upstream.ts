@@ -1,4 +1,4 @@
-// Calls a script makes to an upstream (SPEC §13), as the engine sees them: the transport is a capability the
+// Calls a script makes to an upstream (docs/contract.md §13), as the engine sees them: the transport is a capability the
 // host injects (lib/forwarding holds the HTTP client and the address check), this module keeps one
 // execution's calls within their limits and records each.
 import { hardStopGraceMs, upstreamCallsMax } from '../limits.ts';
@@ -23,7 +23,7 @@ export interface UpstreamResponse {
   body: Uint8Array;
 }
 
-/** A failure the script sees as its promise's rejection, with this message (SPEC §13's wording). */
+/** A failure the script sees as its promise's rejection, with this message (docs/contract.md §13's wording). */
 export class UpstreamFailure extends Error {}
 
 /** What sends a call. Rejects (or throws) with an UpstreamFailure; anything else is reported as a host fault. */

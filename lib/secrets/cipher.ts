@@ -1,4 +1,4 @@
-// Secrets are encrypted at rest (SPEC §12) behind one interface, so the core never knows whether a KMS key
+// Secrets are encrypted at rest (docs/contract.md §12) behind one interface, so the core never knows whether a KMS key
 // (on AWS) or a local key (`npm start`) holds them. Both seal a value with AES-256-GCM and bind it to its
 // namespace and name as additional authenticated data: a ciphertext copied to another namespace or name does
 // not decrypt (the KMS cipher also binds the wrapped data key through its encryption context).

@@ -1,4 +1,4 @@
-// Which cipher a process uses (SPEC §12): the stack's KMS key when SECRETS_KMS_KEY_ID names one (the Lambda
+// Which cipher a process uses (docs/contract.md §12): the stack's KMS key when SECRETS_KMS_KEY_ID names one (the Lambda
 // functions), else a local key: kept in DATA_DIR when set, one per run in memory otherwise (`npm start`).
 import type { ManagementSecrets } from '../management/types.ts';
 import type { SecretStore } from '../store/types.ts';

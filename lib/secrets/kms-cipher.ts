@@ -1,4 +1,4 @@
-// The cipher on AWS (SPEC §12): envelope encryption under the stack's KMS key. Each value gets its own random
+// The cipher on AWS (docs/contract.md §12): envelope encryption under the stack's KMS key. Each value gets its own random
 // data key, which seals the value locally (AES-256-GCM, see cipher.ts) and is stored wrapped by KMS `Encrypt`;
 // reading it back takes one KMS `Decrypt`. Both calls carry the namespace and name as the encryption context,
 // so KMS itself refuses a wrapped key moved to another secret, and CloudTrail shows which secret was read.

@@ -1,4 +1,4 @@
-// The cipher of `npm start` (SPEC §12): one AES-256 key, kept in DATA_DIR when the store is kept there (so
+// The cipher of `npm start` (docs/contract.md §12): one AES-256 key, kept in DATA_DIR when the store is kept there (so
 // secrets survive a restart along with the data), else made fresh for this run and held only in memory.
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The secrets a responder's script sees (SPEC §12), decrypted. The webhook function keeps them per namespace
+// The secrets a responder's script sees (docs/contract.md §12), decrypted. The webhook function keeps them per namespace
 // for as long as the definition cache keeps definitions (same TTL, same injected clock), so a request costs no
 // store read and no KMS call while its namespace's entry is fresh; each value is decrypted on first use only,
 // so a responder that names one secret costs one KMS Decrypt, not one per secret of the namespace. The

@@ -1,4 +1,4 @@
-// The script circuit breaker (SPEC §10): a script that keeps failing stops costing its deadline on every
+// The script circuit breaker (docs/contract.md §10): a script that keeps failing stops costing its deadline on every
 // request. Per responder and per process, so each Lambda environment decides on its own and no message between
 // environments is needed. The state belongs to one version of the responder: a new version (any save) seen by
 // this process's definition cache starts closed, whatever the old version did.

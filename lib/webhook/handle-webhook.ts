@@ -1,7 +1,7 @@
-// The webhook core (SPEC §3): a plain request in, a plain response out. Find the responder (cache, then
+// The webhook core (docs/contract.md §3): a plain request in, a plain response out. Find the responder (cache, then
 // store), answer with its static definition or run its script in the sandbox, track the request, and write
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
-// keeps failing is not run for a while (the circuit breaker, SPEC §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
+// keeps failing is not run for a while (the circuit breaker, docs/contract.md §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { bytesToBase64 } from '../base64.ts';
 import {
@@ -206,7 +206,7 @@ async function answerUnlessBroken(
   }
 }
 
-/** An execution's seed and start time, given to reproduce one (replay, saved tests: SPEC §9). */
+/** An execution's seed and start time, given to reproduce one (replay, saved tests: docs/contract.md §9). */
 export interface ExecutionInputs {
   seed: Uint8Array;
   nowMs: number;
@@ -288,7 +288,7 @@ function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest
     durationMs: answer.execution?.durationMs ?? 0,
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],
-    // Without a script there is no execution, but a draft replayed over this request may have one (SPEC §9).
+    // Without a script there is no execution, but a draft replayed over this request may have one (docs/contract.md §9).
     seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
     startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
     ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),

@@ -1,7 +1,7 @@
 // The soak (issue 7): `npm start` in a child process (loopback only) under a mixed load for a bounded number of
 // requests and a bounded time. Benign requests must get their exact expected answer, adversarial scripts their
-// SPEC §3 failure answer, and concurrent management writes exactly one winner; anything else is a wrong answer.
-// Sandbox rebuilds and the server's RSS come from the EMF records the server writes to stdout (SPEC §6).
+// docs/contract.md §3 failure answer, and concurrent management writes exactly one winner; anything else is a wrong answer.
+// Sandbox rebuilds and the server's RSS come from the EMF records the server writes to stdout (docs/contract.md §6).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';

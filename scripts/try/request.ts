@@ -1,4 +1,4 @@
-// The request a script is tried against (SPEC §7 `--request FILE`): JSON
+// The request a script is tried against (docs/contract.md §7 `--request FILE`): JSON
 // `{method, path, rawQuery, headers, bodyBase64, clientAddress}`, every field optional; default `GET /`. The
 // fields follow the dry run's rules (`testRequestSchema`), and headers and query are read as the server reads them.
 import { z } from 'zod';

@@ -342,7 +342,7 @@ describe('the stack with default settings', () => {
     });
 
     it("shows the scripts' upstream calls, their failures and their latency from the webhook function", () => {
-      const properties = widget("Scripts' upstream calls (SPEC §13)");
+      const properties = widget("Scripts' upstream calls");
       expect(properties.metrics?.map((metric) => metric.slice(0, 4))).toEqual([
         [metricsNamespace, metricNames.upstreamRequests, ...webhookService],
         [metricsNamespace, metricNames.upstreamErrors, ...webhookService],

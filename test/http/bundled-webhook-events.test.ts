@@ -174,7 +174,7 @@ describe('the bundled webhook function, given payload 2.0 events as AWS document
   it('serves an event without any optional field (cookies, query, body, authorizer, stage variables)', async () => {
     const { seen } = await echo(fixture('minimal'));
     expect(seen).toMatchObject({ method: 'GET', path: '/echo', query: {}, body: [] });
-    // SPEC §4 says absent; the sandbox gives "" today (reported, not this file's to settle): either is "no query".
+    // docs/contract.md §4 says absent; the sandbox gives "" today (reported, not this file's to settle): either is "no query".
     expect([null, '']).toContain(seen.rawQuery);
     expect(seen.clientAddress).toBe('203.0.113.9');
     expect(seen.headers).not.toHaveProperty('cookie');

@@ -1,4 +1,4 @@
-// `settings.fallback` (SPEC §10) through the management API of the local server: validated like a static answer
+// `settings.fallback` (docs/contract.md §10) through the management API of the local server: validated like a static answer
 // (400 naming the field, nothing written), stored and read back, in the OpenAPI document; and the local
 // server's webhook path has a breaker that a save through the API closes.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The circuit breaker (SPEC §10) through the webhook core: API Gateway event -> handler -> dynalite + QuickJS
+// The circuit breaker (docs/contract.md §10) through the webhook core: API Gateway event -> handler -> dynalite + QuickJS
 // sandbox, with the breaker's (and the definition cache's) clock in the test's hands.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';

@@ -1,4 +1,4 @@
-// Framing and hop-by-hop headers and 1xx statuses over the real local server (SPEC §2, §3; issue 11 §2): a
+// Framing and hop-by-hop headers and 1xx statuses over the real local server (docs/contract.md §2, §3; issue 11 §2): a
 // responder that sets them is refused with 400 naming the field and nothing written; a script's are dropped (a
 // Secutils script that sets a correct Content-Length keeps working); a 1xx from a script is `invalid`. Every
 // answer leaves the keep-alive connection fit for the next one.

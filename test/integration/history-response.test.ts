@@ -1,4 +1,4 @@
-// SPEC §9: a tracked request keeps its execution's seed and start time and the answer sent, through the real
+// docs/contract.md §9: a tracked request keeps its execution's seed and start time and the answer sent, through the real
 // local server (webhook core, dynalite, management API).
 import { describe, expect, it } from 'vitest';
 import { historyBodyMaxBytes } from '../../lib/limits.ts';

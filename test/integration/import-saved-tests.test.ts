@@ -1,4 +1,4 @@
-// Saved tests gate imports too (SPEC §8, §9): `npm run responders -- import` and RESPONDERS_FILE refuse a file
+// Saved tests gate imports too (docs/contract.md §8, §9): `npm run responders -- import` and RESPONDERS_FILE refuse a file
 // with a failing test, naming the responder and the test, and write nothing; passing tests are imported and
 // exported with their responder.
 import { spawn } from 'node:child_process';

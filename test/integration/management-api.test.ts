@@ -1,4 +1,4 @@
-// The management API over HTTP on the real local server (SPEC §5): every route and status, pagination,
+// The management API over HTTP on the real local server (docs/contract.md §5): every route and status, pagination,
 // optimistic locking, route moves as public traffic sees them, history cap and clear.
 import { describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';

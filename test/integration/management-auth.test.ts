@@ -1,4 +1,4 @@
-// Keys and namespaces (SPEC §5, §8): one 401 for every kind of bad key, and a key that sees only its own
+// Keys and namespaces (docs/contract.md §5, §8): one 401 for every kind of bad key, and a key that sees only its own
 // namespace — another namespace's responder is 404 for every verb, its history and dry run included.
 import { describe, expect, it } from 'vitest';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../lib/keys/api-key.ts';

@@ -1,4 +1,4 @@
-// POST /api/responders/{id}/test (SPEC §5): a draft or the stored responder against a request from the body or
+// POST /api/responders/{id}/test (docs/contract.md §5): a draft or the stored responder against a request from the body or
 // from the history; it answers as the public path would, stores nothing and emits no metric.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';

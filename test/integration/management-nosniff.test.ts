@@ -1,4 +1,4 @@
-// Every management answer carries `X-Content-Type-Options: nosniff` (SPEC §5; issue 11 §4): names and tracked
+// Every management answer carries `X-Content-Type-Options: nosniff` (docs/contract.md §5; issue 11 §4): names and tracked
 // requests hold whatever a tenant or a caller sent, raw HTML included, and no browser may sniff it into a page.
 import { describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';

@@ -1,4 +1,4 @@
-// POST /api/responders/{id}/replay (SPEC §9), end to end: requests through the real local server's webhook
+// POST /api/responders/{id}/replay (docs/contract.md §9), end to end: requests through the real local server's webhook
 // core into dynalite's history, then replayed through the management API with their recorded seed and time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';

@@ -1,4 +1,4 @@
-// Saved tests (SPEC §9): every create and update runs them against the new definition and refuses a failing
+// Saved tests (docs/contract.md §9): every create and update runs them against the new definition and refuses a failing
 // one with 422 tests_failed, writing nothing; tests/run runs them on demand.
 import { describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';

@@ -1,4 +1,4 @@
-// Every bad input of SPEC §2 and §5 gets its status, the error shape and a message naming the field, and
+// Every bad input of docs/contract.md §2 and §5 gets its status, the error shape and a message naming the field, and
 // nothing is written: the list (or the responder) is the same afterwards.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-// The EMF record a webhook request writes to stdout (SPEC §6), parsed as CloudWatch would.
+// The EMF record a webhook request writes to stdout (docs/contract.md §6), parsed as CloudWatch would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';

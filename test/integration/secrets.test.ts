@@ -1,4 +1,4 @@
-// Secrets end to end (SPEC §12) through the local server (the same handlers as Lambda, against dynalite): the
+// Secrets end to end (docs/contract.md §12) through the local server (the same handlers as Lambda, against dynalite): the
 // management routes, a Basic-auth script reading context.secrets, settings.secrets, and that a value never
 // comes back out: not in an API answer, the public answer, a dry run, the history or a log line.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -54,7 +54,7 @@ describe('the secret routes', () => {
     ['a name with a dash', 'A-B', { value: 'x' }, 'name'],
     ['no value', 'OK', {}, 'value'],
     ['a value that is not a string', 'OK', { value: 42 }, 'value'],
-    ['a value of 4 KiB + 1 byte', 'OK', { value: 'é'.repeat(2048) + 'x' }, 'value'],
+    ['a value of 4 KiB + 1 byte', 'OK', { value: `${'é'.repeat(2048)}x` }, 'value'],
     ['an unknown field', 'OK', { value: 'x', extra: 1 }, 'extra'],
   ])('refuse %s with 400 naming the field, and write nothing', async (_case, name, body, field) => {
     const answer = await call(server, 'PUT', `/api/secrets/${name}`, { key, json: body });

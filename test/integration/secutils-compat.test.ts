@@ -1,5 +1,5 @@
 // Secutils-style scripts through the webhook core against dynalite: the context echo's bytes as the core builds
-// the context, a health check that stays out of the history, and trackResponse (SPEC §3, §4).
+// the context, a health check that stays out of the history, and trackResponse (docs/contract.md §3, §4).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';

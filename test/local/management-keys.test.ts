@@ -1,4 +1,4 @@
-// API_KEY and API_KEYS of the local server (SPEC §8): read before the start does anything.
+// API_KEY and API_KEYS of the local server (docs/contract.md §8): read before the start does anything.
 import { describe, expect, it } from 'vitest';
 import { localApiKeyLines, localApiKeysFromEnv } from '../../lib/local/management-keys.ts';
 

@@ -4,7 +4,7 @@ import { handleManagement } from '../../lib/management/handle-management.ts';
 import { managementRoutes } from '../../lib/management/routes.ts';
 import type { ManagementDeps } from '../../lib/management/types.ts';
 
-/** The routes of SPEC §5, written out here on purpose: the document must list exactly these. */
+/** The routes of docs/contract.md §5, written out here on purpose: the document must list exactly these. */
 const specRoutes = [
   'GET /api/responders',
   'POST /api/responders',
@@ -14,7 +14,7 @@ const specRoutes = [
   'GET /api/responders/{id}/history',
   'DELETE /api/responders/{id}/history',
   'POST /api/responders/{id}/test',
-  // SPEC §9
+  // docs/contract.md §9
   'POST /api/responders/{id}/replay',
   'POST /api/responders/{id}/tests/run',
   'GET /api/secrets',

@@ -1,4 +1,4 @@
-// SPEC §9: the same script, request, seed and start time give the same answer byte for byte, in any sandbox.
+// docs/contract.md §9: the same script, request, seed and start time give the same answer byte for byte, in any sandbox.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, type ScriptRun } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';

@@ -1,4 +1,4 @@
-// Every failure class of SANDBOX-NOTES.md: each script gets its SPEC §3 answer, and the next benign script works.
+// Every failure class of SANDBOX-NOTES.md: each script gets its docs/contract.md §3 answer, and the next benign script works.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, type ScriptExecution, type ScriptRun } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';

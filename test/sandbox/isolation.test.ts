@@ -1,4 +1,4 @@
-// Nothing a script does is visible to the next execution (SPEC §3: a fresh runtime each time).
+// Nothing a script does is visible to the next execution (docs/contract.md §3: a fresh runtime each time).
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';

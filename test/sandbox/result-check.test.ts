@@ -1,4 +1,4 @@
-// The host's checks of a script's result (SPEC §3; issue 11 §2, §3): final statuses only, framing and hop-by-hop
+// The host's checks of a script's result (docs/contract.md §3; issue 11 §2, §3): final statuses only, framing and hop-by-hop
 // headers dropped, and the headers of an answer bounded in number and bytes.
 import { describe, expect, it } from 'vitest';
 import { scriptResultHeadersMax, scriptResultHeadersMaxBytes } from '../../lib/limits.ts';

@@ -1,4 +1,4 @@
-// The script API of SPEC §3, feature by feature, as a script sees it.
+// The script API of docs/contract.md §3, feature by feature, as a script sees it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { defaults, requestContext, scriptRun, text } from './fixtures.ts';

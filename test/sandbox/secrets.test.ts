@@ -1,4 +1,4 @@
-// `context.secrets` as a script sees it (SPEC §3, §12): the secrets it was given, never enumerable.
+// `context.secrets` as a script sees it (docs/contract.md §3, §12): the secrets it was given, never enumerable.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { scriptRun, text } from './fixtures.ts';

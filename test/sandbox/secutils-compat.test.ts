@@ -1,5 +1,5 @@
 // Scripts in the styles Secutils publishes (context echo, Basic auth, transform, health check), and each
-// point where SPEC §3 asks for Secutils' exact behaviour: the context's bytes, the body as number[], the
+// point where docs/contract.md §3 asks for Secutils' exact behaviour: the context's bytes, the body as number[], the
 // Deno.core helpers, header arrays, skipRequest and trackResponse.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox, type ScriptContext } from '../../lib/sandbox/index.ts';

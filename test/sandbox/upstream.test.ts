@@ -1,4 +1,4 @@
-// Deno.core.ops.op_proxy_request inside the sandbox (SPEC §13), against a local upstream on 127.0.0.1 that the
+// Deno.core.ops.op_proxy_request inside the sandbox (docs/contract.md §13), against a local upstream on 127.0.0.1 that the
 // sandbox may reach because it is made with private addresses allowed (as FORWARD_ALLOW_PRIVATE=true does).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

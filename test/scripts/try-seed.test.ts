@@ -1,4 +1,4 @@
-// `try --seed BASE64 --now-ms N` (SPEC §7, §9): an execution reproduced at the command line, in a process of its
+// `try --seed BASE64 --now-ms N` (docs/contract.md §7, §9): an execution reproduced at the command line, in a process of its
 // own, byte for byte; bad values are a one-line error and exit status 2.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The `try` command line (SPEC §7), run as a user runs it.
+// The `try` command line (docs/contract.md §7), run as a user runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,7 +84,9 @@ describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
     const { status, lines } = tryScripts('--deadline-ms', '200', loop);
     expect(status).toBe(0);
     expect(lines).toEqual([expect.objectContaining({ script: loop, outcome: 'timeout', statusCode: 504 })]);
-    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe('Script exceeded time limit (200 ms).');
+    expect(Buffer.from(lines[0].bodyBase64, 'base64').toString()).toBe(
+      'Script exceeded time limit (200 ms).',
+    );
   });
 
   it('answers 200 with an empty body for a script that keeps the defaults', () => {

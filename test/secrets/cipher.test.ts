@@ -1,4 +1,4 @@
-// The two ciphers behind SecretCipher (SPEC §12): the local one for real, the KMS one against a mocked client.
+// The two ciphers behind SecretCipher (docs/contract.md §12): the local one for real, the KMS one against a mocked client.
 
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Tracked requests in DynamoDB (SPEC §4), capped at N per responder without scanning or deleting: an atomic
+// Tracked requests in DynamoDB (docs/contract.md §4), capped at N per responder without scanning or deleting: an atomic
 // counter numbers the requests, request n goes to slot n mod N, so the (N+1)-th overwrites the oldest.
 // Each item carries a TTL of 7 days; DynamoDB deletes expired items lazily, so readers skip them too.
 // The request's number is taken before its answer is known (`begin`), so that only the slot write waits for it; a

@@ -28,7 +28,7 @@ export interface DefinitionItem {
   /** Names the write that made the chunks (see blobSk): a losing concurrent update cannot touch the winner's. */
   settingsWrite?: string;
   /**
-   * The responder has saved tests (SPEC §9): the settings JSON is then `{"settings", "tests"}`, so tests of any
+   * The responder has saved tests (docs/contract.md §9): the settings JSON is then `{"settings", "tests"}`, so tests of any
    * size travel in the same inline string or chunks. Items without it hold the settings alone.
    */
   withTests?: true;

@@ -6,7 +6,13 @@ import { call, draft, useManagementServer } from '../support/management-server.t
 
 const key = 'secrets-key-0123456789';
 const otherKey = 'secrets-other-0123456789';
-const server = useManagementServer({ API_KEYS: `acme:${key},other:${otherKey}` });
+// Tests that read a whole namespace's secrets ("all", a damaged one) each have a namespace of their own, so
+// that they pass in any order.
+const scopedKey = 'secrets-scoped-0123456789';
+const movedKey = 'secrets-moved-0123456789';
+const server = useManagementServer({
+  API_KEYS: `acme:${key},other:${otherKey},scoped:${scopedKey},moved:${movedKey}`,
+});
 const password = 'Pa55-zebra-quokka-7d1f';
 
 // Every line the process writes (the logger, the metrics records) while this file runs.
@@ -38,14 +44,16 @@ const basicAuth = `(async () => {
 
 describe('the secret routes', () => {
   it('store, list (names only) and delete a secret', async () => {
+    const before = await names();
     expect((await put('TEMP', 'value-1')).status).toBe(204);
     expect((await put('TEMP', 'value-2')).status).toBe(204);
     const listed = await call(server, 'GET', '/api/secrets', { key });
-    expect(listed.json.items).toEqual([{ name: 'TEMP', updatedAt: expect.any(Number) }]);
+    expect(listed.json.items).toContainEqual({ name: 'TEMP', updatedAt: expect.any(Number) });
+    expect(listed.json.items).toHaveLength(before.length + 1);
     expect(listed.text).not.toContain('value-');
     expect((await call(server, 'DELETE', '/api/secrets/TEMP', { key })).status).toBe(204);
     expect((await call(server, 'DELETE', '/api/secrets/TEMP', { key })).status).toBe(404);
-    expect(await names()).toEqual([]);
+    expect(await names()).toEqual(before);
   });
 
   it.each([
@@ -57,10 +65,11 @@ describe('the secret routes', () => {
     ['a value of 4 KiB + 1 byte', 'OK', { value: `${'é'.repeat(2048)}x` }, 'value'],
     ['an unknown field', 'OK', { value: 'x', extra: 1 }, 'extra'],
   ])('refuse %s with 400 naming the field, and write nothing', async (_case, name, body, field) => {
+    const before = await names();
     const answer = await call(server, 'PUT', `/api/secrets/${name}`, { key, json: body });
     expect(answer.status).toBe(400);
     expect(answer.json.error.message).toMatch(new RegExp(`^${field}\\b`));
-    expect(await names()).toEqual([]);
+    expect(await names()).toEqual(before);
   });
 
   it('take a value of exactly 4 KiB', async () => {
@@ -106,8 +115,8 @@ describe('settings.secrets', () => {
   });
 
   it('gives a script none by default, all with "all", exactly the named ones with a list', async () => {
-    expect((await put('ALPHA', 'alpha-value')).status).toBe(204);
-    expect((await put('BETA', 'beta-value')).status).toBe(204);
+    expect((await put('ALPHA', 'alpha-value', scopedKey)).status).toBe(204);
+    expect((await put('BETA', 'beta-value', scopedKey)).status).toBe(204);
     const script = '({ body: JSON.stringify(context.secrets) })';
     const cases: Array<[string, unknown, Record<string, string>]> = [
       ['/none', undefined, {}],
@@ -118,14 +127,15 @@ describe('settings.secrets', () => {
     for (const [path, secrets, expected] of cases) {
       const settings = { script, ...(secrets === undefined ? {} : { secrets }) };
       expect(
-        (await call(server, 'POST', '/api/responders', { key, json: draft(path, {}, settings) })).status,
+        (await call(server, 'POST', '/api/responders', { key: scopedKey, json: draft(path, {}, settings) }))
+          .status,
       ).toBe(201);
-      const answer = await fetch(`${server.base}/acme${path}`);
+      const answer = await fetch(`${server.base}/scoped${path}`);
       expect(JSON.parse(await answer.text())).toEqual(expected);
     }
     // A named secret deleted later is absent, not an error.
-    expect((await call(server, 'DELETE', '/api/secrets/BETA', { key })).status).toBe(204);
-    expect(JSON.parse(await (await fetch(`${server.base}/acme/beta`)).text())).toEqual({});
+    expect((await call(server, 'DELETE', '/api/secrets/BETA', { key: scopedKey })).status).toBe(204);
+    expect(JSON.parse(await (await fetch(`${server.base}/scoped/beta`)).text())).toEqual({});
   });
 });
 
@@ -209,28 +219,28 @@ describe('a secret value', () => {
 
 describe('a ciphertext moved to another secret', () => {
   it('does not decrypt: the request is answered 503 and the script does not run', async () => {
-    expect((await put('FROM', 'from-value')).status).toBe(204);
-    expect((await put('TO', 'to-value')).status).toBe(204);
+    expect((await put('FROM', 'from-value', movedKey)).status).toBe(204);
+    expect((await put('TO', 'to-value', movedKey)).status).toBe(204);
     const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const { documents } = server.app.runtime.stores.clients;
     const from = await documents.send(
-      new GetCommand({ TableName: server.tableName, Key: { pk: 'NS#acme', sk: 'SECRET#FROM' } }),
+      new GetCommand({ TableName: server.tableName, Key: { pk: 'NS#moved', sk: 'SECRET#FROM' } }),
     );
     await documents.send(
       new UpdateCommand({
         TableName: server.tableName,
-        Key: { pk: 'NS#acme', sk: 'SECRET#TO' },
+        Key: { pk: 'NS#moved', sk: 'SECRET#TO' },
         UpdateExpression: 'SET ciphertext = :moved',
         ExpressionAttributeValues: { ':moved': from.Item?.ciphertext },
       }),
     );
-    server.app.runtime.secrets.invalidate('acme');
+    server.app.runtime.secrets.invalidate('moved');
     const created = await call(server, 'POST', '/api/responders', {
-      key,
+      key: movedKey,
       json: draft('/moved', {}, { script: '({ body: context.secrets.TO })', secrets: ['TO'] }),
     });
     expect(created.status).toBe(201);
-    const answer = await fetch(`${server.base}/acme/moved`);
+    const answer = await fetch(`${server.base}/moved/moved`);
     expect(answer.status).toBe(503);
     expect(await answer.text()).not.toContain('from-value');
   });

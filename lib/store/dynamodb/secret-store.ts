@@ -8,7 +8,13 @@
 
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { secretsPerNamespaceMax } from '../../limits.ts';
 import { SecretLimitError } from '../errors.ts';
 import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';
@@ -79,21 +85,11 @@ export class DynamoSecretStore implements SecretStore {
 
   async list(namespace: string): Promise<StoredSecret[]> {
     const secrets: StoredSecret[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of this.#pages(namespace)) {
       for (const item of (page.Items ?? []) as SecretItem[]) {
         secrets.push({ name: item.name, updatedAt: item.updatedAt, ciphertext: item.ciphertext });
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return secrets;
   }
 
@@ -127,6 +123,12 @@ export class DynamoSecretStore implements SecretStore {
 
   async #count(namespace: string): Promise<number> {
     let count = 0;
+    for await (const page of this.#pages(namespace, 'COUNT')) count += page.Count ?? 0;
+    return count;
+  }
+
+  /** Every page of a namespace's secrets, their items or (with `COUNT`) only how many. */
+  async *#pages(namespace: string, select?: 'COUNT'): AsyncGenerator<QueryCommandOutput> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.#documents.send(
@@ -134,13 +136,12 @@ export class DynamoSecretStore implements SecretStore {
           TableName: this.#table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
-          Select: 'COUNT',
+          ...(select ? { Select: select } : {}),
           ExclusiveStartKey: startKey,
         }),
       );
-      count += page.Count ?? 0;
+      yield page;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return count;
   }
 }

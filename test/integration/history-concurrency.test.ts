@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
-import { responderCreateSchema, type TrackedRequest } from '../../lib/responders/schema.ts';
+import { responderCreateSchema } from '../../lib/responders/schema.ts';
 import type { ScriptExecution } from '../../lib/sandbox/types.ts';
 import { createStores } from '../../lib/store/index.ts';
 import type { ScriptRunner } from '../../lib/webhook/handle-webhook.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { apiGatewayEvent } from '../support/events.ts';
+import { trackedRequest } from '../support/tracked-request.ts';
 
 const db = useDynalite();
 const keep = 5;
@@ -61,22 +62,7 @@ function handlerOver(stores: ReturnType<typeof createStores>, sandbox: ScriptRun
   });
 }
 
-const tracked = (id: string): TrackedRequest => ({
-  id,
-  createdAt: 0,
-  method: 'POST',
-  path: '/hook',
-  rawQuery: '',
-  headers: {},
-  body: '',
-  bodyTruncated: false,
-  clientAddress: null,
-  statusCode: 200,
-  outcome: null,
-  durationMs: 0,
-  memoryBytes: 0,
-  console: [],
-});
+const tracked = (id: string) => trackedRequest(id, 0);
 
 describe('history off the answer path', () => {
   it('takes the place while the script runs, then writes once, and returns only after that write', async () => {

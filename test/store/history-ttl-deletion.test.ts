@@ -5,11 +5,11 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { historyTtlSeconds } from '../../lib/limits.ts';
-import type { TrackedRequest } from '../../lib/responders/schema.ts';
 import { DynamoHistoryStore } from '../../lib/store/dynamodb/history-store.ts';
 import { historyCounterSk, historyPk } from '../../lib/store/keys.ts';
 import { tableSchema } from '../../lib/store/table.ts';
 import { useDynalite } from '../support/dynalite.ts';
+import { trackedRequest } from '../support/tracked-request.ts';
 
 const db = useDynalite();
 const keep = 3;
@@ -29,22 +29,7 @@ function clockedHistory() {
   return { clock, history, responderId: `ttl-${responders}` };
 }
 
-const tracked = (id: string, createdAt: number): TrackedRequest => ({
-  id,
-  createdAt,
-  method: 'POST',
-  path: '/hook',
-  rawQuery: '',
-  headers: {},
-  body: '',
-  bodyTruncated: false,
-  clientAddress: null,
-  statusCode: 200,
-  outcome: null,
-  durationMs: 0,
-  memoryBytes: 0,
-  console: [],
-});
+const tracked = (id: string, createdAt: number) => trackedRequest(id, createdAt);
 
 interface StoredItem {
   sk: string;

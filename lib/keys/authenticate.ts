@@ -22,10 +22,12 @@ export async function authenticate(
   if (!key || !presentableKeyPattern.test(key)) return undefined;
   const prefix = apiKeyPrefix(key);
   const record = await keys.get(prefix);
-  const stored = record ? Buffer.from(record.hash, 'hex') : absentHash;
+  // The item is read as stored: a record damaged by hand must fail closed like an unknown key, not throw a 500.
+  const intact = typeof record?.hash === 'string' && typeof record.namespace === 'string';
+  const stored = intact ? Buffer.from(record.hash, 'hex') : absentHash;
   const presented = hashApiKey(key);
   // Equal lengths by construction (both SHA-256), as timingSafeEqual requires; a damaged record fails closed.
   const matches = stored.length === presented.length && timingSafeEqual(stored, presented);
-  if (!record || !matches || record.revokedAt !== undefined) return undefined;
+  if (!intact || !matches || record.revokedAt !== undefined) return undefined;
   return { namespace: record.namespace, keyPrefix: prefix };
 }

@@ -54,12 +54,14 @@ describe('authenticate', () => {
     expect(await authenticate(`Bearer ${key}`, keysHolding(record({ hash })))).toBeUndefined();
   });
 
-  it('refuses the key when its record has lost its hash', async () => {
-    const damaged = { ...record(), hash: undefined } as unknown as ApiKeyRecord;
-    const outcome = await authenticate(`Bearer ${key}`, keysHolding(damaged)).catch(
-      (error: unknown) => error,
-    );
-    expect(outcome).not.toHaveProperty('namespace');
+  it.each([
+    ['lost its hash', { hash: undefined }],
+    ['a hash that is not a string', { hash: 42 }],
+    ['a namespace that is not a string', { namespace: undefined }],
+  ])('refuses the key, as an unknown one, when its record has %s', async (_damage, fields) => {
+    const damaged = { ...record(), ...fields } as unknown as ApiKeyRecord;
+    expect(await authenticate(`Bearer ${key}`, keysHolding(damaged))).toBeUndefined();
+    expect(crypto.timingSafeEqual).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -99,10 +99,13 @@ export async function checkSavedTests(
   for (const [groupIndex, group] of groups.entries()) {
     for (const [index, responder] of group.responders.entries()) {
       if (!responder.tests || responder.tests.length === 0) continue;
-      const run = await runSavedTests(responder, sandbox, {
-        namespace: group.namespace,
-        request: { requestId: `import-${groupIndex}-${index}` },
-      });
+      // Without secrets: only the functions decrypt (docs/contract.md §12), not the import commands.
+      const run = await runSavedTests(
+        responder,
+        sandbox,
+        { namespace: group.namespace, request: { requestId: `import-${groupIndex}-${index}` } },
+        {},
+      );
       const failed = run.items.filter((item) => !item.passed);
       if (failed.length === 0) continue;
       const where = `${groups.length > 1 ? `[${groupIndex}].` : ''}responders[${index}] (${JSON.stringify(responder.name)})`;

@@ -4,7 +4,8 @@
 // public path's `answerWith`, deterministically, and record nothing.
 import { isDeepStrictEqual } from 'node:util';
 import { type ResponderInput, responderCreateSchema, type SavedTest } from '../responders/schema.ts';
-import { answerWith, type ScriptRunner } from '../webhook/handle-webhook.ts';
+import type { ScriptSecrets } from '../sandbox/types.ts';
+import { answerWith, type ScriptRunner, secretsOf } from '../webhook/handle-webhook.ts';
 import { ApiError } from './api-error.ts';
 import { fromTestRequest, testResult } from './dry-run.ts';
 import { readJson, validate } from './json-body.ts';
@@ -48,6 +49,7 @@ export async function runSavedTests(
   responder: Pick<ResponderInput, 'settings' | 'method' | 'location' | 'tests'>,
   sandbox: ScriptRunner,
   origin: TestOrigin,
+  secrets: ScriptSecrets,
 ): Promise<SavedTestsRun> {
   const tests = responder.tests ?? [];
   const { done, notRun } = await runWithinBudget(
@@ -57,7 +59,7 @@ export async function runSavedTests(
         responder,
         fromTestRequest(origin, test.request, responder),
         sandbox,
-        {},
+        secrets,
         {
           seed:
             test.seedBase64 === undefined ? zeroSeed : new Uint8Array(Buffer.from(test.seedBase64, 'base64')),
@@ -147,7 +149,7 @@ export async function requirePassingTests(
   responder: Pick<ResponderInput, 'settings' | 'method' | 'location' | 'tests'>,
 ): Promise<void> {
   if (!responder.tests || responder.tests.length === 0) return;
-  const refused = testsFailedError(await runSavedTests(responder, context.deps.sandbox, context));
+  const refused = testsFailedError(await runWithSecrets(context, responder));
   if (refused) throw refused;
 }
 
@@ -156,5 +158,14 @@ export async function runTestsRoute(context: RouteContext): Promise<ManagementRe
   const stored = await ownResponder(context);
   const raw = readJson(context.request, { optional: true });
   const responder = raw === undefined ? stored : validate(responderCreateSchema, raw);
-  return json(200, await runSavedTests(responder, context.deps.sandbox, context));
+  return json(200, await runWithSecrets(context, responder));
+}
+
+/** The tests see the secrets the public path would give the responder (docs/contract.md §12). */
+async function runWithSecrets(
+  context: RouteContext,
+  responder: Pick<ResponderInput, 'settings' | 'method' | 'location' | 'tests'>,
+): Promise<SavedTestsRun> {
+  const secrets = await secretsOf(responder, context.namespace, { secrets: context.deps.secrets?.source });
+  return runSavedTests(responder, context.deps.sandbox, context, secrets);
 }

@@ -10,8 +10,9 @@ const otherKey = 'secrets-other-0123456789';
 // that they pass in any order.
 const scopedKey = 'secrets-scoped-0123456789';
 const movedKey = 'secrets-moved-0123456789';
+const testedKey = 'secrets-tested-0123456789';
 const server = useManagementServer({
-  API_KEYS: `acme:${key},other:${otherKey},scoped:${scopedKey},moved:${movedKey}`,
+  API_KEYS: `acme:${key},other:${otherKey},scoped:${scopedKey},moved:${movedKey},tested:${testedKey}`,
 });
 const password = 'Pa55-zebra-quokka-7d1f';
 
@@ -136,6 +137,38 @@ describe('settings.secrets', () => {
     // A named secret deleted later is absent, not an error.
     expect((await call(server, 'DELETE', '/api/secrets/BETA', { key: scopedKey })).status).toBe(204);
     expect(JSON.parse(await (await fetch(`${server.base}/scoped/beta`)).text())).toEqual({});
+  });
+});
+
+describe('saved tests', () => {
+  it('run with the secrets the responder is given, as its public requests do', async () => {
+    expect((await put('PASSWORD', password, testedKey)).status).toBe(204);
+    const authorization = `Basic ${btoa(`admin:${password}`)}`;
+    const tests = [
+      { name: 'lets admin in', request: { headers: { authorization } }, expect: { statusCode: 200 } },
+      { name: 'keeps others out', request: {}, expect: { statusCode: 401 } },
+    ];
+    const created = await call(server, 'POST', '/api/responders', {
+      key: testedKey,
+      json: { ...draft('/tested', {}, { script: basicAuth, secrets: ['PASSWORD'] }), tests },
+    });
+    expect(created.status).toBe(201);
+    const run = await call(server, 'POST', `/api/responders/${created.json.id}/tests/run`, {
+      key: testedKey,
+    });
+    expect(run.json.summary).toEqual({ total: 2, passed: 2, failed: 0 });
+
+    // Without access to the secret the same tests fail, and the update is refused.
+    const refused = await call(server, 'PUT', `/api/responders/${created.json.id}`, {
+      key: testedKey,
+      json: {
+        ...draft('/tested', {}, { script: basicAuth, secrets: 'none' }),
+        tests,
+        version: created.json.version,
+      },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.details.map((d: { name: string }) => d.name)).toEqual(['lets admin in']);
   });
 });
 

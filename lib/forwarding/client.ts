@@ -195,12 +195,18 @@ export class UpstreamClient implements UpstreamTransport {
 const tooLarge = () =>
   new UpstreamFailure(`Upstream response body too large (more than ${upstreamResponseBodyMaxBytes} bytes)`);
 
-/** The codings Node 20's zlib decodes. zstd is not among them (zlib has it from Node 22.15): left encoded. */
-const decoders: Record<string, (data: Buffer, options: zlib.ZlibOptions) => Buffer> = {
+type Decoder = (data: Buffer, options: zlib.ZlibOptions) => Buffer;
+// zlib decodes zstd from Node 22.15 (Lambda runs Node 22); on an older Node a zstd body is left encoded. Read by
+// name because Node 20's types do not know it.
+const zstdDecompressSync = Reflect.get(zlib, 'zstdDecompressSync') as Decoder | undefined;
+
+/** The codings this Node's zlib decodes. */
+const decoders: Record<string, Decoder> = {
   gzip: zlib.gunzipSync,
   'x-gzip': zlib.gunzipSync,
   deflate: zlib.inflateSync,
   br: (data, options) => zlib.brotliDecompressSync(data, options as zlib.BrotliOptions),
+  ...(zstdDecompressSync ? { zstd: zstdDecompressSync } : {}),
 };
 
 function answerOf(response: http.IncomingMessage, raw: Buffer, decompress: boolean): UpstreamResponse {

@@ -3,11 +3,17 @@
 import type { LookupAddress } from 'node:dns';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../../lib/forwarding/client.ts';
 import { upstreamResponseBodyMaxBytes } from '../../lib/limits.ts';
 import type { UpstreamCall } from '../../lib/sandbox/upstream.ts';
+
+/** `zstdCompressSync('hello zstd')`, made on Node 22 (Node 20's zlib cannot). */
+const zstdHello = Buffer.from('KLUv/SAKUQAAaGVsbG8genN0ZA==', 'base64');
+/** zlib decodes zstd from Node 22.15: `npm run test:node22` takes the other branch of the zstd test. */
+const zlibHasZstd = 'zstdDecompressSync' in zlib;
 
 let server: Server;
 let port: number;
@@ -24,6 +30,10 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/br': (_req, res) => {
     res.setHeader('content-encoding', 'br');
     res.end(brotliCompressSync('hello br'));
+  },
+  '/zstd': (_req, res) => {
+    res.setHeader('content-encoding', 'zstd');
+    res.end(zstdHello);
   },
   '/big': (_req, res) => res.end(Buffer.alloc(upstreamResponseBodyMaxBytes + 1)),
   '/bomb': (_req, res) => {
@@ -137,6 +147,17 @@ describe('the upstream client, private addresses allowed', () => {
     expect(gzip.headers['content-encoding']).toBeUndefined();
     expect(gzip.headers['x-original-content-length']).toBe(String(gzipSync('hello gzip').byteLength));
     expect(text((await local.send(call(`http://127.0.0.1:${port}/br`))).body)).toBe('hello br');
+  });
+
+  it(`${zlibHasZstd ? 'decodes' : 'leaves encoded'} zstd, as this Node's zlib can`, async () => {
+    const zstd = await local.send(call(`http://127.0.0.1:${port}/zstd`));
+    if (zlibHasZstd) {
+      expect(text(zstd.body)).toBe('hello zstd');
+      expect(zstd.headers['x-original-content-encoding']).toBe('zstd');
+    } else {
+      expect(Buffer.from(zstd.body)).toEqual(zstdHello);
+      expect(zstd.headers['content-encoding']).toBe('zstd');
+    }
   });
 
   it('leaves the body encoded without decompress', async () => {

@@ -1,7 +1,7 @@
 // One zod schema per environment variable: what it accepts, its default, and what is wrong with a bad value.
 // An empty value counts as unset (read.ts drops it first), as a shell's `VAR= npm start` means.
-// zod/mini rather than zod: the webhook handler reads its settings before it starts the sandbox worker, and
-// the tree-shaken mini build adds a few kilobytes to its bundle where the whole of zod would add hundreds.
+// zod/mini rather than zod: the webhook handler reads its settings before it starts the sandbox worker and
+// otherwise loads no zod at all; the mini build adds about 12 KB (minified) to its bundle, zod about 85 KB.
 import { availableParallelism } from 'node:os';
 import * as z from 'zod/mini';
 import { definitionCacheTtlMsDefault } from '../limits.ts';

@@ -8,7 +8,8 @@ import { bytesToBase64 } from '../lib/base64.ts';
 import { ConfigError, readTryConfig } from '../lib/config/read.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import { secretValueSchema } from '../lib/management/secret-routes.ts';
-import { describeIssues as fieldIssues, secretNameSchema } from '../lib/responders/schema.ts';
+import { describeIssues as fieldIssues } from '../lib/responders/describe-issues.ts';
+import { secretNameSchema } from '../lib/responders/schema.ts';
 import { seedBytes } from '../lib/sandbox/host-ops.ts';
 import {
   createSandbox,

@@ -2,7 +2,8 @@
 // small, otherwise in binary chunk items, because a static body may be 1 MiB and a script 64 KiB while a
 // DynamoDB item holds at most 400 KB (409,600 bytes, names included).
 import { randomBytes } from 'node:crypto';
-import type { Responder, ResponderSettings, SavedTest } from '../../responders/schema.ts';
+import type { SavedTest } from '../../responders/saved-test-schema.ts';
+import type { Responder, ResponderSettings } from '../../responders/schema.ts';
 import { blobSk, namespacePk, responderSk, routeSk } from '../keys.ts';
 import { type ItemKey, itemKey } from '../table.ts';
 

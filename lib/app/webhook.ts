@@ -1,6 +1,7 @@
 // Everything one process needs to serve webhooks, built once: definition cache, secret cache and circuit
 // breaker over the stores and the sandbox it is given. The Lambda handler and npm start build it from their
 // configuration (webhookRuntimeFor); the bench builds it directly.
+import type { FunctionConfig } from '../config/read.ts';
 import { definitionCacheTtlMsDefault } from '../limits.ts';
 import { DefinitionCache } from '../responders/definition-cache.ts';
 import { type SecretCipher, secretCipherFor } from '../secrets/index.ts';
@@ -49,15 +50,8 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
   return { deps, definitions, secrets, secretCipher, stores };
 }
 
-export interface WebhookConfig {
-  tableName: string;
-  dynamodbEndpoint?: string | undefined;
-  definitionCacheTtlMs: number;
-  secretsKmsKeyId?: string | undefined;
-  dataDir?: string | undefined;
-  /** npm start's SCRIPT_BREAKER; always on in Lambda. */
-  scriptBreaker?: boolean;
-}
+/** The webhook function's configuration, or npm start's with its SCRIPT_BREAKER (always on in Lambda). */
+export type WebhookConfig = Omit<FunctionConfig, 'forwardAllowPrivate'> & { scriptBreaker?: boolean };
 
 export async function webhookRuntimeFor(
   config: WebhookConfig,

@@ -1,38 +1,20 @@
 // Reads the configuration of a process once, at its entry (a Lambda handler, npm start, an operator command),
 // from the settings it uses and no others: a PORT in an operator's shell is no business of `npm run keys`.
 // A bad value stops the process with a ConfigError naming the variable and what is wrong with it.
-import * as z from 'zod/mini';
-import type { EnvName } from './names.ts';
 import { type Setting, settings } from './schema.ts';
 
+export { ConfigError } from './schema.ts';
 export type Env = Readonly<Record<string, string | undefined>>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly variable: EnvName,
-    readonly problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-  }
-}
 
 type Values<S extends Record<string, Setting>> = {
   [K in keyof S]: S[K] extends Setting<infer T> ? T : never;
 };
 
 export function readConfig<S extends Record<string, Setting>>(wanted: S, env: Env): Values<S> {
-  const entries = Object.entries(wanted);
-  const schema = z.object(Object.fromEntries(entries.map(([, { variable, schema }]) => [variable, schema])));
   // An empty value is an unset one.
-  const input = Object.fromEntries(entries.map(([, { variable }]) => [variable, env[variable] || undefined]));
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(issue?.path[0] as EnvName, issue?.message ?? 'is not valid');
-  }
-  const values = result.data as Record<string, unknown>;
-  return Object.fromEntries(entries.map(([key, { variable }]) => [key, values[variable]])) as Values<S>;
+  return Object.fromEntries(
+    Object.entries(wanted).map(([key, { variable, read }]) => [key, read(env[variable] || undefined)]),
+  ) as Values<S>;
 }
 
 const {

@@ -7,6 +7,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { envNames } from '../lib/config/names.ts';
 import { metricsNamespace } from '../lib/metrics/names.ts';
 import { bundleSettings, sandboxAssetCommands } from './bundle.ts';
 import type { FunctionSizing } from './function-sizing.ts';
@@ -83,9 +84,9 @@ export class SandboxFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        [envNames.tableName]: props.table.tableName,
+        [envNames.powertoolsServiceName]: props.serviceName,
+        [envNames.powertoolsMetricsNamespace]: metricsNamespace,
         ...props.environment,
       },
       bundling: {

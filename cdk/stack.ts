@@ -14,6 +14,7 @@ import {
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { envNames } from '../lib/config/names.ts';
 import { apiKeyPk, historyPk, namespacePk } from '../lib/store/keys.ts';
 import { ResponderAlarms } from './alarms.ts';
 import { createDashboard, type DashboardFunction } from './dashboard.ts';
@@ -111,7 +112,7 @@ export class WebhookRespondersStack extends Stack {
       pendingWindow: Duration.days(7),
       removalPolicy: logRemovalPolicy,
     });
-    const secretsEnvironment = { SECRETS_KMS_KEY_ID: secretsKey.keyArn };
+    const secretsEnvironment = { [envNames.secretsKmsKeyId]: secretsKey.keyArn };
     this.webhook = new SandboxFunction(this, 'Webhook', {
       ...common,
       entry: entries.webhook,
@@ -122,7 +123,7 @@ export class WebhookRespondersStack extends Stack {
         ...secretsEnvironment,
         ...(settings.definitionCacheTtlMs === undefined
           ? {}
-          : { DEFINITION_CACHE_TTL_MS: String(settings.definitionCacheTtlMs) }),
+          : { [envNames.definitionCacheTtlMs]: String(settings.definitionCacheTtlMs) }),
       },
     });
     this.management = new SandboxFunction(this, 'Management', {

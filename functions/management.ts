@@ -1,26 +1,25 @@
 // Lambda handler for the management API (`/api/*`, API Gateway HTTP API, payload 2.0). Thin: stores, key store
-// and sandbox (syntax checks and dry runs) are built once per environment; each event goes through the shared
-// adapter -> core -> adapter path. Environment: TABLE_NAME, DYNAMODB_ENDPOINT,
-// SECRETS_KMS_KEY_ID (the stack's key: Encrypt for writes, Decrypt for dry runs).
+// and sandbox (syntax checks and dry runs) are built once per environment from the configuration (lib/config:
+// TABLE_NAME, DYNAMODB_ENDPOINT, SECRETS_KMS_KEY_ID (the stack's key: Encrypt for writes, Decrypt for dry
+// runs)); each event goes through the shared adapter -> core -> adapter path.
 // This function has no definition cache of its own to forget: the webhook function's cache expires on its TTL.
-import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
+import { managementDeps } from '../lib/app/management.ts';
+import { sandboxOptions } from '../lib/app/sandbox.ts';
+import { openStores } from '../lib/app/stores.ts';
+import { readFunctionConfig } from '../lib/config/read.ts';
 import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
-import { DynamoApiKeyStore } from '../lib/keys/key-store.ts';
 import { mapBundleStackTraces } from '../lib/metrics/bundle-stack-traces.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
-import { managementSecrets, secretCipherFromEnv } from '../lib/secrets/index.ts';
-import { createStores } from '../lib/store/index.ts';
-import { storeSettingsFromEnv } from '../lib/webhook/runtime.ts';
+import { secretCipherFor } from '../lib/secrets/index.ts';
 
 mapBundleStackTraces(import.meta.url);
-const { tableName, endpoint } = storeSettingsFromEnv();
-const stores = createStores({ tableName, ...(endpoint ? { endpoint } : {}) });
+const config = readFunctionConfig();
 
-export const handler = createManagementApiGatewayHandler({
-  responders: stores.responders,
-  history: stores.history,
-  keys: new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }),
-  // One request at a time per Lambda environment, so one sandbox worker.
-  sandbox: createSandbox({ poolSize: 1, upstreamAllowPrivate: upstreamAllowPrivateFromEnv() }),
-  secrets: managementSecrets(stores.secrets, await secretCipherFromEnv()),
-});
+export const handler = createManagementApiGatewayHandler(
+  managementDeps({
+    stores: openStores(config),
+    // One request at a time per Lambda environment, so one sandbox worker.
+    sandbox: createSandbox(sandboxOptions(config, 1)),
+    secretCipher: await secretCipherFor(config),
+  }),
+);

@@ -2,20 +2,20 @@
 // namespace's responders as a RESPONDERS_FILE (docs/contract.md §8), so they can live in git and be applied to any stack.
 // Import replaces the responder with the same location and method, so applying a file twice changes nothing
 // more than applying it once. Scripts are syntax-checked first, as the management API does.
-import { runCommand, storesFromEnv, UsageError } from '../lib/cli/command.ts';
+import { runCommand, UsageError } from '../lib/cli/command.ts';
 import { checkSavedTests, importResponders, readRespondersFile } from '../lib/local/responders-file.ts';
 import { namespaceSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 
 const usage = 'npm run --silent responders -- export <namespace> > file.json | import <file.json>';
 
-await runCommand('responders', usage, async () => {
+await runCommand('responders', usage, async (openStores) => {
   const [command, argument, ...extra] = process.argv.slice(2);
   if (!argument || extra.length > 0) throw new UsageError('expected a command and one argument');
   if (command === 'export') {
     const namespace = namespaceSchema.safeParse(argument);
     if (!namespace.success) throw new UsageError(namespace.error.issues[0]?.message ?? 'invalid namespace');
-    const stores = storesFromEnv();
+    const stores = openStores();
     try {
       const responders = (await stores.responders.listAll(namespace.data)).map(
         ({ name, location, method, enabled, settings, tests }) => ({
@@ -40,7 +40,7 @@ await runCommand('responders', usage, async () => {
       throw new UsageError((error as Error).message.replace(/^RESPONDERS_FILE /, ''));
     }
     await checkScripts(argument, groups);
-    const stores = storesFromEnv();
+    const stores = openStores();
     try {
       for (const group of groups) {
         const { created, replaced } = await importResponders(stores.responders, group);

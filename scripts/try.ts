@@ -3,11 +3,13 @@
 // (docs/contract.md §7): runs each script in one sandbox, as the server would, and prints one JSON line per script.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { sandboxOptions } from '../lib/app/sandbox.ts';
 import { bytesToBase64 } from '../lib/base64.ts';
-import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
+import { ConfigError, readTryConfig } from '../lib/config/read.ts';
 import { defaultScriptLimits, deploymentCaps } from '../lib/limits.ts';
 import { secretValueSchema } from '../lib/management/secret-routes.ts';
-import { describeIssues as fieldIssues, secretNameSchema } from '../lib/responders/schema.ts';
+import { describeIssues as fieldIssues } from '../lib/responders/describe-issues.ts';
+import { secretNameSchema } from '../lib/responders/schema.ts';
 import { seedBytes } from '../lib/sandbox/host-ops.ts';
 import {
   createSandbox,
@@ -194,15 +196,17 @@ function line(file: string, execution: ScriptExecution, durations: number[] | un
 async function main(args: string[]): Promise<number> {
   let options: Options;
   let scripts: string[];
+  let config: ReturnType<typeof readTryConfig>;
   try {
+    config = readTryConfig();
     options = parseOptions(args);
     scripts = options.files.map((file) => readText(file, 'script file'));
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
     process.stderr.write(`try: ${error.message}\n`);
     return 2;
   }
-  const sandbox = createSandbox({ upstreamAllowPrivate: upstreamAllowPrivateFromEnv() });
+  const sandbox = createSandbox(sandboxOptions(config, 1));
   try {
     for (const [index, file] of options.files.entries()) {
       const run = {

@@ -2,6 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { apiKeyPk, apiKeySk } from '../store/keys.ts';
+import { ifItemAbsent, ifItemExists, itemKey, tableSchema } from '../store/table.ts';
 
 export interface ApiKeyRecord {
   prefix: string;
@@ -42,8 +43,8 @@ export class DynamoApiKeyStore implements ApiKeyStore {
       await this.#documents.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { pk: apiKeyPk(record.prefix), sk: apiKeySk, ...record },
-          ...(options.replace ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          Item: { ...itemKey(apiKeyPk(record.prefix), apiKeySk), ...record },
+          ...(options.replace ? {} : ifItemAbsent),
         }),
       );
     } catch (error) {
@@ -56,13 +57,13 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     const { Item } = await this.#documents.send(
       new GetCommand({
         TableName: this.#table,
-        Key: { pk: apiKeyPk(prefix), sk: apiKeySk },
+        Key: itemKey(apiKeyPk(prefix), apiKeySk),
         // A revocation must hold at once, not after eventual consistency catches up.
         ConsistentRead: true,
       }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...record } = Item;
+    const { [tableSchema.partitionKey]: _pk, [tableSchema.sortKey]: _sk, ...record } = Item;
     return record as ApiKeyRecord;
   }
 
@@ -71,9 +72,9 @@ export class DynamoApiKeyStore implements ApiKeyStore {
       await this.#documents.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: { pk: apiKeyPk(prefix), sk: apiKeySk },
+          Key: itemKey(apiKeyPk(prefix), apiKeySk),
           UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
+          ...ifItemExists,
           ExpressionAttributeValues: { ':at': atSeconds },
         }),
       );

@@ -13,15 +13,21 @@ export interface LocalApiKey {
   generated: boolean;
 }
 
-/** Read and checked before the start does anything, so a bad setting stops it with a clear message. */
-export function localApiKeysFromEnv(env: NodeJS.ProcessEnv): LocalApiKey[] {
+/**
+ * API_KEY and API_KEYS as lib/config read them, checked before the start does anything, so a bad setting stops
+ * it with a clear message.
+ */
+export function localApiKeys(config: {
+  apiKey?: string | undefined;
+  apiKeys?: string | undefined;
+}): LocalApiKey[] {
   const keys: LocalApiKey[] = [];
-  if (env.API_KEY) {
-    keys.push({ namespace: demoNamespace, key: checkedKey('API_KEY', env.API_KEY), generated: false });
+  if (config.apiKey) {
+    keys.push({ namespace: demoNamespace, key: checkedKey('API_KEY', config.apiKey), generated: false });
   } else {
     keys.push({ namespace: demoNamespace, key: generateApiKey(), generated: true });
   }
-  for (const entry of (env.API_KEYS ?? '').split(',').filter((part) => part.trim() !== '')) {
+  for (const entry of (config.apiKeys ?? '').split(',').filter((part) => part.trim() !== '')) {
     const colon = entry.indexOf(':');
     const namespace = entry.slice(0, colon).trim();
     if (colon === -1 || !namespaceSchema.safeParse(namespace).success) {

@@ -4,12 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runSavedTests } from '../management/saved-tests.ts';
-import {
-  describeIssues,
-  namespaceSchema,
-  type ResponderInput,
-  responderCreateSchema,
-} from '../responders/schema.ts';
+import { describeIssues } from '../responders/describe-issues.ts';
+import { namespaceSchema, type ResponderInput, responderCreateSchema } from '../responders/schema.ts';
 import type { ResponderStore } from '../store/types.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
 

@@ -1,25 +1,25 @@
 // `npm start` (docs/contract.md §8): an embedded dynalite (or DYNAMODB_ENDPOINT), the demo namespace and RESPONDERS_FILE
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
-import { availableParallelism } from 'node:os';
-import { upstreamAllowPrivateFromEnv } from '../forwarding/settings.ts';
+import { managementDeps } from '../app/management.ts';
+import { sandboxOptions } from '../app/sandbox.ts';
+import { type WebhookRuntime, webhookRuntimeFor } from '../app/webhook.ts';
+import { type Env, readLocalConfig } from '../config/read.ts';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
-import { DynamoApiKeyStore } from '../keys/key-store.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
-import { managementSecrets, secretCipherFromEnv } from '../secrets/index.ts';
 import { createDynamoClients } from '../store/dynamodb/client.ts';
 import { createTable } from '../store/table.ts';
 import type { ScriptRunner } from '../webhook/handle-webhook.ts';
-import { createWebhookRuntime, definitionCacheTtlFromEnv, type WebhookRuntime } from '../webhook/runtime.ts';
 import { warmUpSandbox } from '../webhook/warm-up.ts';
 import { demoCurlExamples, demoNamespace, demoResponders } from './demo.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynalite.ts';
-import { localApiKeyLines, localApiKeysFromEnv, registerLocalApiKeys } from './management-keys.ts';
+import { localApiKeyLines, localApiKeys, registerLocalApiKeys } from './management-keys.ts';
 import { checkSavedTests, importResponders, readRespondersFile } from './responders-file.ts';
 import { type LocalRoute, startLocalServer } from './server.ts';
 
 export interface StartLocalOptions {
-  env?: NodeJS.ProcessEnv;
+  /** The environment to read the configuration from (lib/config); process.env by default. */
+  env?: Env;
   /** Defaults to the QuickJS sandbox with one worker per CPU. */
   createSandbox?: (options: SandboxOptions) => ScriptRunner & Pick<Sandbox, 'checkSyntax' | 'close'>;
   /** Where the ready line and the examples go (stdout by default). */
@@ -33,51 +33,38 @@ export interface LocalApp {
 }
 
 export async function startLocal(options: StartLocalOptions = {}): Promise<LocalApp> {
-  const env = options.env ?? process.env;
+  const config = readLocalConfig(options.env);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const port = parsePort(env.PORT);
-  const poolSize = sandboxWorkersFromEnv(env.SANDBOX_WORKERS);
-  const host = env.HOST || '127.0.0.1';
-  const tableName = env.TABLE_NAME || 'webhook-responders';
-  const definitionCacheTtlMs = definitionCacheTtlFromEnv(env);
-  const breaker = scriptBreakerFromEnv(env.SCRIPT_BREAKER);
-  const upstreamAllowPrivate = upstreamAllowPrivateFromEnv(env);
+  const { tableName, sandboxWorkers: poolSize } = config;
   // A bad RESPONDERS_FILE stops the start before anything runs or is written.
-  const imported = env.RESPONDERS_FILE ? await readRespondersFile(env.RESPONDERS_FILE) : [];
-  const apiKeys = localApiKeysFromEnv(env);
+  const imported = config.respondersFile ? await readRespondersFile(config.respondersFile) : [];
+  const apiKeys = localApiKeys(config);
 
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
   };
   try {
-    let endpoint = env.DYNAMODB_ENDPOINT;
+    let endpoint = config.dynamodbEndpoint;
     if (endpoint) {
       const { client } = createDynamoClients({ endpoint });
       await createTable(client, tableName).finally(() => client.destroy());
     } else {
       const dynamo: LocalDynamo = await startLocalDynamo({
         tableName,
-        ...(env.DATA_DIR ? { dataDir: env.DATA_DIR } : {}),
+        ...(config.dataDir ? { dataDir: config.dataDir } : {}),
       });
       cleanups.push(() => dynamo.close());
       endpoint = dynamo.endpoint;
     }
-    const sandbox = (options.createSandbox ?? createSandbox)({ poolSize, upstreamAllowPrivate });
+    const sandbox = (options.createSandbox ?? createSandbox)(sandboxOptions(config, poolSize));
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
-    const runtime = createWebhookRuntime({
-      tableName,
-      endpoint,
-      sandbox,
-      definitionCacheTtlMs,
-      breaker,
-      secretCipher: await secretCipherFromEnv(env),
-    });
-    cleanups.push(async () => runtime.stores.clients.client.destroy());
+    const runtime = await webhookRuntimeFor({ ...config, dynamodbEndpoint: endpoint }, sandbox);
+    cleanups.push(async () => runtime.stores.close());
 
     // A failing saved test stops the start before anything of the file is written.
-    if (env.RESPONDERS_FILE) await checkSavedTests(env.RESPONDERS_FILE, imported, sandbox);
+    if (config.respondersFile) await checkSavedTests(config.respondersFile, imported, sandbox);
     await importResponders(runtime.stores.responders, {
       namespace: demoNamespace,
       responders: demoResponders,
@@ -87,26 +74,23 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       print(`imported ${created + replaced} responders into ${group.namespace} (${replaced} replaced)`);
     }
 
-    const keys = new DynamoApiKeyStore({ documents: runtime.stores.clients.documents, tableName });
-    await registerLocalApiKeys(keys, apiKeys);
+    await registerLocalApiKeys(runtime.stores.keys, apiKeys);
 
     await warming;
     // API Gateway sends /api to the management function; here the same handler shares this process's
     // definition cache, so a change made through /api is served at once.
-    const management = createManagementApiGatewayHandler({
-      responders: runtime.stores.responders,
-      history: runtime.stores.history,
-      keys,
-      sandbox,
-      definitions: runtime.definitions,
-      secrets: managementSecrets(runtime.stores.secrets, runtime.secretCipher, (namespace) =>
-        runtime.secrets.invalidate(namespace),
-      ),
-    });
+    const management = createManagementApiGatewayHandler(
+      managementDeps({
+        stores: runtime.stores,
+        sandbox,
+        secretCipher: runtime.secretCipher,
+        webhook: runtime,
+      }),
+    );
     const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({
-      host,
-      port,
+      host: config.host,
+      port: config.port,
       routes,
       webhook: createApiGatewayHandler(runtime.deps),
     });
@@ -114,7 +98,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
 
     print(`listening on ${server.url}`);
     print(
-      `store: ${env.DYNAMODB_ENDPOINT ? env.DYNAMODB_ENDPOINT : `embedded dynalite (${env.DATA_DIR ? `DATA_DIR ${env.DATA_DIR}` : 'in memory'})`}`,
+      `store: ${config.dynamodbEndpoint ? config.dynamodbEndpoint : `embedded dynalite (${config.dataDir ? `DATA_DIR ${config.dataDir}` : 'in memory'})`}`,
     );
     print('try the demo namespace:');
     for (const example of demoCurlExamples(server.url)) print(`  ${example}`);
@@ -124,31 +108,4 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     await close();
     throw error;
   }
-}
-
-/**
- * One worker per core keeps every core busy with scripts; more workers let benign requests go on while a
- * bad tenant's scripts hold workers until their deadlines.
- */
-function sandboxWorkersFromEnv(value: string | undefined): number {
-  if (value === undefined || value === '') return availableParallelism();
-  const workers = Number(value);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
-    throw new Error(`SANDBOX_WORKERS must be an integer 1..64, not ${value}`);
-  return workers;
-}
-
-/** `SCRIPT_BREAKER=off` turns the circuit breaker off, for load tests that want every failing script to run. */
-function scriptBreakerFromEnv(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === 'on') return true;
-  if (value === 'off') return false;
-  throw new Error(`SCRIPT_BREAKER must be on or off, not ${value}`);
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === '') return 3000;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be 0..65535, not ${value}`);
-  return port;
 }

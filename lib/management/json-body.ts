@@ -2,7 +2,7 @@
 // validated against its zod schema, and all of it before anything is written (docs/contract.md §5).
 import type { z } from 'zod';
 import { managementBodyMaxBytes } from '../limits.ts';
-import { describeIssues } from '../responders/schema.ts';
+import { describeIssues } from '../responders/describe-issues.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import type { ManagementRequest } from './types.ts';
 

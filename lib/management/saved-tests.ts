@@ -3,7 +3,8 @@
 // `POST /api/responders/{id}/tests/run` runs them on demand, and imports run them too. They go through the
 // public path's `answerWith`, deterministically, and record nothing.
 import { isDeepStrictEqual } from 'node:util';
-import { type ResponderInput, responderCreateSchema, type SavedTest } from '../responders/schema.ts';
+import type { SavedTest } from '../responders/saved-test-schema.ts';
+import { type ResponderInput, responderCreateSchema } from '../responders/schema.ts';
 import type { ScriptSecrets } from '../sandbox/types.ts';
 import { answerWith, type ScriptRunner, secretsOf } from '../webhook/handle-webhook.ts';
 import { ApiError } from './api-error.ts';

@@ -3,13 +3,13 @@
 // from these same objects, so there is no second copy to drift.
 import { z } from 'zod';
 import { listPageSizeMax } from '../limits.ts';
+import { testRequestSchema } from '../responders/saved-test-schema.ts';
 import {
   consoleLineSchema,
   headerPairSchema,
   responderCreateSchema,
   responderSchema,
   responderUpdateSchema,
-  testRequestSchema,
   trackedRequestSchema,
 } from '../responders/schema.ts';
 import { scriptOutcomes } from '../sandbox/types.ts';

@@ -2,6 +2,7 @@
 // it runs and written in one synchronous step at the end, so concurrent requests in one process (the local
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { readLambdaEnvironment } from '../config/read.ts';
 import { breakerOutcome } from '../responders/outcomes.ts';
 import type { RecycleReason, ScriptOutcome, UpstreamRecord } from '../sandbox/types.ts';
 import { metricNames, scriptOutcomeMetric } from './names.ts';
@@ -34,7 +35,7 @@ export type PublishRequestMetrics = (facts: RequestFacts) => void;
  * The first request of an on-demand Lambda environment counts a cold start, in its own record (Powertools'
  * `captureColdStartMetric` would write a separate record with an extra lower-case `service` dimension).
  */
-let coldStart = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
+let coldStart = readLambdaEnvironment().lambdaInitializationType === 'on-demand';
 
 /**
  * Reading the RSS is a read of /proc (7 µs here, several times that with other threads busy): once per

@@ -1,5 +1,6 @@
 // The responder and the tracked request as JSON (docs/contract.md §2, §4): zod schemas that are also the TypeScript types.
-// The management API generates its OpenAPI document from these with `z.toJSONSchema`, so the input schemas
+// A responder's saved tests have theirs in saved-test-schema.ts; describe-issues.ts turns a failed parse into
+// one line per field. The management API generates its OpenAPI document from these with `z.toJSONSchema`, so the input schemas
 // use only checks and defaults (no transforms): what they accept is what JSON Schema can describe, plus
 // byte-size refinements that JSON Schema cannot express.
 import { z } from 'zod';
@@ -16,7 +17,6 @@ import {
   responderHeadersMax,
   responderNameMaxChars,
   responderPathMaxChars,
-  savedTestsMax,
   scriptMaxBytes,
   secretNameShape,
   secretsPerNamespaceMax,
@@ -29,9 +29,10 @@ import {
   platformHeaderNames,
   unsendableInHeaderValue,
 } from '../sandbox/result-check.ts';
-import { scriptOutcomes } from '../sandbox/types.ts';
+import { typeError } from './field-errors.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 import { answerOutcomes } from './outcomes.ts';
+import { savedTestsSchema } from './saved-test-schema.ts';
 
 export const httpMethods = [
   'ANY',
@@ -47,12 +48,6 @@ export const httpMethods = [
 ] as const;
 
 const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
-
-/** A type error that tells a missing field from a wrong one, naming the field either way. */
-const typeError =
-  (field: string, expected: string) =>
-  (issue: { input?: unknown }): string =>
-    issue.input === undefined ? `${field}: is required` : `${field}: must be ${expected}`;
 
 /** Whitespace, control characters, `?` and `#` have no place in a location path (docs/contract.md §2). */
 const forbiddenPathCharacters = /[\s\p{Cc}?#]/u;
@@ -202,110 +197,6 @@ export const responderSettingsSchema = z.strictObject(
   { error: typeError('settings', 'an object') },
 );
 
-/** A webhook request as a dry run or a saved test gives it (docs/contract.md §5, §9): every field optional. */
-export const testRequestSchema = z
-  .strictObject({
-    method: z
-      .string({ error: 'request.method: must be a string' })
-      .regex(/^[A-Za-z]{1,20}$/, 'request.method: must be an HTTP method such as GET or POST')
-      .optional()
-      .describe("default: the responder's method (GET for ANY)"),
-    path: z
-      .string({ error: 'request.path: must be a string' })
-      .startsWith('/', 'request.path: must start with /')
-      .max(2048, 'request.path: must be at most 2048 characters')
-      .optional()
-      .describe("below the namespace; default: the responder's location path"),
-    rawQuery: z
-      .string({ error: 'request.rawQuery: must be a string' })
-      .refine((query) => !query.startsWith('?'), { message: 'request.rawQuery: without the leading ?' })
-      .default(''),
-    headers: z
-      .record(
-        z.string(),
-        z.union([z.string(), z.array(z.string())], { error: 'must be a string or a list of strings' }),
-        { error: 'request.headers: must be an object of name → string or list of strings' },
-      )
-      .default({})
-      .describe('values of a repeated name as a list (or given in two cases of the name), joined with `,`'),
-    bodyBase64: z.base64({ error: 'request.bodyBase64: must be base64' }).default(''),
-    clientAddress: z.string({ error: 'request.clientAddress: must be a string' }).nullable().default(null),
-  })
-  .describe(
-    'The webhook request to answer, as a caller would send it (also the request file of `npm run try`)',
-  );
-
-const seedBase64Pattern = /^[A-Za-z0-9+/]{43}=$/;
-
-/** A saved test (docs/contract.md §9): a request, a seed and a time, and what the answer must be. */
-export const savedTestSchema = z.strictObject(
-  {
-    name: z
-      .string({ error: typeError('tests.name', 'a string') })
-      .min(1, 'tests.name: must not be empty')
-      .max(responderNameMaxChars, `tests.name: must be at most ${responderNameMaxChars} characters`),
-    request: testRequestSchema
-      .optional()
-      .describe("as for the dry run; default: a request to the responder's location"),
-    seedBase64: z
-      .string({ error: typeError('tests.seedBase64', 'a string') })
-      .regex(seedBase64Pattern, 'tests.seedBase64: must be 32 bytes in base64 (44 characters)')
-      .optional()
-      .describe("the execution's seed; default 32 zero bytes"),
-    nowMs: z
-      .int('tests.nowMs: must be an integer')
-      .min(0, 'tests.nowMs: must be at least 0')
-      .max(8.64e15, 'tests.nowMs: must be at most 8.64e15')
-      .optional()
-      .describe('what Date.now() reads; default 0'),
-    expect: z
-      .strictObject(
-        {
-          statusCode: z.int('tests.expect.statusCode: must be an integer').optional(),
-          headers: z
-            .array(z.tuple([z.string(), z.string()]), {
-              error: 'tests.expect.headers: must be a list of [name, value] pairs',
-            })
-            .optional()
-            .describe('each must be present (name case-insensitive, value exact)'),
-          body: z
-            .string({ error: typeError('tests.expect.body', 'a string') })
-            .optional()
-            .describe('exact text'),
-          bodyContains: z.string({ error: typeError('tests.expect.bodyContains', 'a string') }).optional(),
-          json: z.unknown().optional().describe('a value the body must parse to (deep equal)'),
-          outcome: z
-            .enum(scriptOutcomes, {
-              error: typeError('tests.expect.outcome', `one of ${scriptOutcomes.join(', ')}`),
-            })
-            .optional(),
-        },
-        { error: typeError('tests.expect', 'an object') },
-      )
-      .refine((expectations) => Object.keys(expectations).length > 0, {
-        message: 'tests.expect: must hold at least one expectation',
-      }),
-  },
-  { error: typeError('tests', 'a list of objects {name, request, seedBase64, nowMs, expect}') },
-);
-
-export const savedTestsSchema = z
-  .array(savedTestSchema, { error: typeError('tests', 'a list of tests') })
-  .max(savedTestsMax, `tests: at most ${savedTestsMax} tests`)
-  .superRefine((tests, context) => {
-    const seen = new Set<string>();
-    tests.forEach((test, index) => {
-      if (seen.has(test.name)) {
-        context.addIssue({
-          code: 'custom',
-          path: [index, 'name'],
-          message: `tests.name: "${test.name}" is used twice`,
-        });
-      }
-      seen.add(test.name);
-    });
-  });
-
 /** What a client sends to create a responder (and, with `version`, to replace one). */
 export const responderCreateSchema = z.strictObject({
   name: z
@@ -338,7 +229,6 @@ export type ResponderFallback = z.infer<typeof responderFallbackSchema>;
 export type ResponderInput = z.infer<typeof responderCreateSchema>;
 /** What a client may send (defaults not yet applied). */
 export type ResponderInputJson = z.input<typeof responderCreateSchema>;
-export type SavedTest = z.infer<typeof savedTestSchema>;
 export type ResponderUpdate = z.infer<typeof responderUpdateSchema>;
 export type Responder = z.infer<typeof responderSchema>;
 
@@ -360,7 +250,6 @@ export const trackedResponseSchema = z.object({
 
 export type TrackedResponse = z.infer<typeof trackedResponseSchema>;
 
-/** One request kept in a responder's history (docs/contract.md §4). */
 /** One call the script made to an upstream (docs/contract.md §13). */
 export const upstreamCallSchema = z.object({
   url: z.string().describe('without its query'),
@@ -370,6 +259,7 @@ export const upstreamCallSchema = z.object({
   error: z.string().optional().describe("the message the script's promise was rejected with"),
 });
 
+/** One request kept in a responder's history (docs/contract.md §4). */
 export const trackedRequestSchema = z.object({
   id: z.string(),
   createdAt: z.int().describe('unix milliseconds'),
@@ -404,40 +294,3 @@ export const trackedRequestSchema = z.object({
 });
 
 export type TrackedRequest = z.infer<typeof trackedRequestSchema>;
-
-/**
- * One line per problem, each naming the field (`settings.headers[0][0]: …`). The field path comes from zod;
- * the messages above repeat the field's name so they also read well on their own.
- */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const field = formatFieldPath(issue.path);
-      if (issue.code === 'unrecognized_keys') {
-        const keys = issue.keys.map((key) => (field ? `${field}.${key}` : key));
-        return `${keys.join(', ')}: unknown field${keys.length > 1 ? 's' : ''}`;
-      }
-      if (!field) return issue.message;
-      // Messages above start with their field's name; under a longer path (e.g. a responders file) the
-      // message's own name is replaced by the full one.
-      const named = /^([\w.[\]]+): (.*)$/s.exec(issue.message);
-      if (named?.[1] && named[2] !== undefined && withoutIndexes(field).endsWith(withoutIndexes(named[1]))) {
-        return `${field}: ${named[2]}`;
-      }
-      return `${field}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
-function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
-
-function withoutIndexes(field: string): string {
-  return field.replace(/\[\d+\]/g, '');
-}

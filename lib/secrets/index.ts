@@ -13,9 +13,12 @@ export { KmsSecretCipher } from './kms-cipher.ts';
 export { LocalSecretCipher } from './local-cipher.ts';
 export { SecretCache } from './secret-cache.ts';
 
-export async function secretCipherFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<SecretCipher> {
-  if (env.SECRETS_KMS_KEY_ID) return new KmsSecretCipher({ keyId: env.SECRETS_KMS_KEY_ID });
-  if (env.DATA_DIR) return LocalSecretCipher.inDirectory(env.DATA_DIR);
+export async function secretCipherFor(config: {
+  secretsKmsKeyId?: string | undefined;
+  dataDir?: string | undefined;
+}): Promise<SecretCipher> {
+  if (config.secretsKmsKeyId) return new KmsSecretCipher({ keyId: config.secretsKmsKeyId });
+  if (config.dataDir) return LocalSecretCipher.inDirectory(config.dataDir);
   return new LocalSecretCipher();
 }
 

@@ -1,5 +1,5 @@
-// The one DynamoDB table behind the product: its key names (shared with the CDK stack, so the stack and the
-// code cannot drift) and a `createTable` for local stores (dynalite, DynamoDB Local) and tests.
+// The one DynamoDB table behind the product: its key names (shared with the CDK stack and with every store's
+// expressions and item types, so they cannot drift) and a `createTable` for local stores (dynalite, DynamoDB Local) and tests.
 //
 // Items (all keys are plain strings, `#`-separated):
 //   pk NS#<namespace>   sk DEF#<id>                      a responder definition (settings inline as JSON)
@@ -21,6 +21,29 @@ export const tableSchema = {
   ttlAttribute: 'expiresAt',
   indexes: [] as readonly { name: string; partitionKey: string; sortKey?: string }[],
 } as const;
+
+/** An item's key, typed from tableSchema: renaming a key attribute there fails every use at compile time. */
+export type ItemKey = Record<typeof tableSchema.partitionKey | typeof tableSchema.sortKey, string>;
+
+export const itemKey = (partition: string, sort: string): ItemKey => ({
+  [tableSchema.partitionKey]: partition,
+  [tableSchema.sortKey]: sort,
+});
+
+/** Expressions name the key attributes `#pk` and `#sk`, never literally; these say which attributes they are. */
+export const keyAttributeNames = { '#pk': tableSchema.partitionKey, '#sk': tableSchema.sortKey } as const;
+/** For an expression that names only the partition key (DynamoDB refuses a name an expression does not use). */
+export const partitionKeyAttributeName = { '#pk': tableSchema.partitionKey } as const;
+
+/** Conditions of a write on whether its item is there. */
+export const ifItemExists = {
+  ConditionExpression: 'attribute_exists(#pk)',
+  ExpressionAttributeNames: partitionKeyAttributeName,
+};
+export const ifItemAbsent = {
+  ConditionExpression: 'attribute_not_exists(#pk)',
+  ExpressionAttributeNames: partitionKeyAttributeName,
+};
 
 /** Creates the table (on-demand billing) unless it exists, and waits until it is ACTIVE. */
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { base64ToBytes } from '../../lib/base64.ts';
 import { type TestRequest, testRequestSchema } from '../../lib/management/schemas.ts';
-import { describeIssues } from '../../lib/responders/schema.ts';
+import { describeIssues } from '../../lib/responders/describe-issues.ts';
 import { type ScriptContext, scriptContext } from '../../lib/sandbox/index.ts';
 import { headerRecord, parseQuery } from '../../lib/webhook/request-fields.ts';
 

@@ -3,7 +3,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ResponderInput, responderCreateSchema } from '../../lib/responders/schema.ts';
-import { claimStaleAfterMs, DynamoResponderStore } from '../../lib/store/dynamodb/responder-store.ts';
+import { DynamoResponderStore } from '../../lib/store/dynamodb/responder-store.ts';
+import { claimStaleAfterMs } from '../../lib/store/dynamodb/route-claims.ts';
 import { ResponderConflictError } from '../../lib/store/index.ts';
 import { namespacePk, routeSk } from '../../lib/store/keys.ts';
 import { useDynalite } from '../support/dynalite.ts';

@@ -1,10 +1,10 @@
 // API_KEY and API_KEYS of the local server (docs/contract.md §8): read before the start does anything.
 import { describe, expect, it } from 'vitest';
-import { localApiKeyLines, localApiKeysFromEnv } from '../../lib/local/management-keys.ts';
+import { localApiKeyLines, localApiKeys } from '../../lib/local/management-keys.ts';
 
 describe('local API keys', () => {
   it('generates a key for the demo namespace when API_KEY is unset, and prints it with a curl example', () => {
-    const keys = localApiKeysFromEnv({});
+    const keys = localApiKeys({});
     expect(keys).toEqual([
       { namespace: 'demo', key: expect.stringMatching(/^wr_[a-z0-9]{8}_/), generated: true },
     ]);
@@ -16,7 +16,7 @@ describe('local API keys', () => {
   });
 
   it('takes API_KEY for demo and one key per namespace from API_KEYS', () => {
-    expect(localApiKeysFromEnv({ API_KEY: 'mine', API_KEYS: 'team-a:k1, team-b:k:2,' })).toEqual([
+    expect(localApiKeys({ apiKey: 'mine', apiKeys: 'team-a:k1, team-b:k:2,' })).toEqual([
       { namespace: 'demo', key: 'mine', generated: false },
       { namespace: 'team-a', key: 'k1', generated: false },
       { namespace: 'team-b', key: 'k:2', generated: false },
@@ -24,17 +24,17 @@ describe('local API keys', () => {
   });
 
   it.each([
-    ['a missing colon', { API_KEYS: 'team-a' }, 'API_KEYS: "team-a" is not a namespace'],
-    ['a reserved namespace', { API_KEYS: 'api:key' }, 'API_KEYS: "api" is not a namespace'],
-    ['an invalid namespace', { API_KEYS: 'Team A:key' }, 'API_KEYS: "Team A" is not a namespace'],
-    ['an empty key', { API_KEYS: 'team-a:' }, 'API_KEYS (team-a): a key must be'],
-    ['a key with a space', { API_KEY: 'two words' }, 'API_KEY: a key must be'],
+    ['a missing colon', { apiKeys: 'team-a' }, 'API_KEYS: "team-a" is not a namespace'],
+    ['a reserved namespace', { apiKeys: 'api:key' }, 'API_KEYS: "api" is not a namespace'],
+    ['an invalid namespace', { apiKeys: 'Team A:key' }, 'API_KEYS: "Team A" is not a namespace'],
+    ['an empty key', { apiKeys: 'team-a:' }, 'API_KEYS (team-a): a key must be'],
+    ['a key with a space', { apiKey: 'two words' }, 'API_KEY: a key must be'],
     [
       'one key for two namespaces',
-      { API_KEY: 'same', API_KEYS: 'team-a:same' },
+      { apiKey: 'same', apiKeys: 'team-a:same' },
       'the key of team-a is already the key of demo',
     ],
-  ])('refuses %s with a message naming the setting', (_what, env, message) => {
-    expect(() => localApiKeysFromEnv(env)).toThrow(message);
+  ])('refuses %s with a message naming the setting', (_what, config, message) => {
+    expect(() => localApiKeys(config)).toThrow(message);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { describeIssues } from '../../lib/responders/describe-issues.ts';
 import {
-  describeIssues,
   namespaceSchema,
   responderCreateSchema,
   responderUpdateSchema,

@@ -17,8 +17,13 @@ function file(name: string, content: string): string {
 }
 
 function tryScripts(...args: string[]) {
+  return tryScriptsWith(process.env, ...args);
+}
+
+function tryScriptsWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/try.ts', ...args], {
     encoding: 'utf8',
+    env,
     timeout: spawnTimeoutMs,
   });
   const lines = result.stdout
@@ -29,6 +34,16 @@ function tryScripts(...args: string[]) {
 }
 
 describe('try', { timeout: 2 * spawnTimeoutMs }, () => {
+  it('refuses a FORWARD_ALLOW_PRIVATE that is neither true nor false with exit status 2, naming it', () => {
+    const { status, lines, stderr } = tryScriptsWith(
+      { ...process.env, FORWARD_ALLOW_PRIVATE: 'yes' },
+      file('ok.js', '({})'),
+    );
+    expect(status).toBe(2);
+    expect(lines).toEqual([]);
+    expect(stderr.trim()).toBe('try: FORWARD_ALLOW_PRIVATE must be true or false, not "yes"');
+  });
+
   it('gives a script the secrets of --secrets FILE as context.secrets, not enumerable', () => {
     const secrets = file('secrets.json', JSON.stringify({ TOKEN: 'tok-123' }));
     const script = file(

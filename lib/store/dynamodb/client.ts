@@ -3,6 +3,7 @@
 // an amazonaws.com one) the SDK's default credential chain applies.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readAwsEnvironment } from '../../config/read.ts';
 import { storeConnectTimeoutMs, storeMaxAttempts, storeRequestTimeoutMs } from '../../limits.ts';
 
 export interface DynamoClientOptions {
@@ -20,12 +21,13 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
   const local = options.endpoint !== undefined;
   /** dynalite or DynamoDB Local rather than an amazonaws.com endpoint. */
   const localStore = local && !isAwsEndpoint(options.endpoint ?? '');
+  const aws = readAwsEnvironment();
   const client = new DynamoDBClient({
     ...(local ? { endpoint: options.endpoint } : {}),
     // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
     // operator commands reach the region of the operator's profile; a local store needs some region.
-    region: options.region ?? process.env.AWS_REGION ?? (localStore ? 'us-east-1' : undefined),
-    ...(localStore && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE
+    region: options.region ?? aws.awsRegion ?? (localStore ? 'us-east-1' : undefined),
+    ...(localStore && !aws.awsAccessKeyId && !aws.awsProfile
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.

@@ -2,17 +2,17 @@
 // small, otherwise in binary chunk items, because a static body may be 1 MiB and a script 64 KiB while a
 // DynamoDB item holds at most 400 KB (409,600 bytes, names included).
 import { randomBytes } from 'node:crypto';
-import type { Responder, ResponderSettings, SavedTest } from '../../responders/schema.ts';
+import type { SavedTest } from '../../responders/saved-test-schema.ts';
+import type { Responder, ResponderSettings } from '../../responders/schema.ts';
 import { blobSk, namespacePk, responderSk, routeSk } from '../keys.ts';
+import { type ItemKey, itemKey } from '../table.ts';
 
 /** Settings JSON up to this size stays inline; the rest of a definition item is a few hundred bytes. */
 export const settingsInlineMaxBytes = 300_000;
 /** Chunk size well below the item limit, leaving room for keys and attribute names. */
 export const settingsChunkBytes = 350_000;
 
-export interface DefinitionItem {
-  pk: string;
-  sk: string;
+export interface DefinitionItem extends ItemKey {
   id: string;
   name: string;
   location: Responder['location'];
@@ -34,9 +34,7 @@ export interface DefinitionItem {
   withTests?: true;
 }
 
-export interface BlobItem {
-  pk: string;
-  sk: string;
+export interface BlobItem extends ItemKey {
   data: Uint8Array;
 }
 
@@ -51,8 +49,7 @@ export function toItems(
   );
   const bytes = Buffer.from(json, 'utf8');
   const base = {
-    pk,
-    sk: responderSk(responder.id),
+    ...itemKey(pk, responderSk(responder.id)),
     id: responder.id,
     name: responder.name,
     location: responder.location,
@@ -69,8 +66,7 @@ export function toItems(
   const blobs: BlobItem[] = [];
   for (let offset = 0, index = 0; offset < bytes.length; offset += settingsChunkBytes, index++) {
     blobs.push({
-      pk,
-      sk: blobSk(responder.id, responder.version, write, index),
+      ...itemKey(pk, blobSk(responder.id, responder.version, write, index)),
       data: bytes.subarray(offset, offset + settingsChunkBytes),
     });
   }
@@ -81,12 +77,14 @@ export function blobKeys(
   namespace: string,
   definition: Pick<DefinitionItem, 'id' | 'version' | 'settingsChunks' | 'settingsWrite'>,
 ) {
-  const keys: { pk: string; sk: string }[] = [];
+  const keys: ItemKey[] = [];
   for (let index = 0; index < (definition.settingsChunks ?? 0); index++) {
-    keys.push({
-      pk: namespacePk(namespace),
-      sk: blobSk(definition.id, definition.version, definition.settingsWrite ?? '', index),
-    });
+    keys.push(
+      itemKey(
+        namespacePk(namespace),
+        blobSk(definition.id, definition.version, definition.settingsWrite ?? '', index),
+      ),
+    );
   }
   return keys;
 }

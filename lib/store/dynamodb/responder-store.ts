@@ -1,12 +1,9 @@
 // Responders in DynamoDB (item layout in ../table.ts).
 //
 // Why this holds without transactions (dynalite has none, and we want one code path for both):
-// - Uniqueness of (location, method): a ROUTE# claim item per route, written with a conditional Put
-//   (`attribute_not_exists`) BEFORE the definition. Two writers racing for a route: exactly one Put succeeds.
-// - A writer that dies between claim and definition leaves an orphaned claim. A claim counts as stale only when
-//   it is older than `claimStaleAfterMs` (far beyond any request's life: API Gateway stops at 30 s) and no
-//   definition holds it (the definition's `routeKey` names the claim it owns). A stale claim is taken over
-//   with a Put conditioned on the exact claim read, so two writers cannot both take it.
+// - Uniqueness of (location, method): a ROUTE# claim per route, taken BEFORE the definition is written and
+//   released after it moved elsewhere (route-claims.ts says how claims stay unique and how an orphaned one
+//   is taken over).
 // - Updates are optimistic: the definition Put is conditioned on the version read; a loser gets a conflict and
 //   removes what it wrote ahead: its new chunks (keyed by its own write, so never the winner's) and its new route
 //   claim, unless the winner's definition holds that same route (both claimed it under the same responder id).
@@ -26,25 +23,19 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { listPageSizeDefault, listPageSizeMax } from '../../limits.ts';
-import { newResponderId, responderIdShape } from '../../responders/id.ts';
+import { newResponderId } from '../../responders/id.ts';
 import type { Responder, ResponderInput, ResponderUpdate } from '../../responders/schema.ts';
-import { InvalidPageTokenError, ResponderConflictError, ResponderNotFoundError } from '../errors.ts';
+import { ResponderConflictError, ResponderNotFoundError } from '../errors.ts';
 import { definitionsRange, namespacePk, responderSk, responderSkPrefix } from '../keys.ts';
+import { ifItemAbsent, ifItemExists, itemKey, keyAttributeNames, tableSchema } from '../table.ts';
 import type { HistoryStore, ResponderPage, ResponderStore } from '../types.ts';
 import { batchDelete, batchGet, batchPut } from './batch.ts';
+import { decodePageToken, encodePageToken } from './page-token.ts';
 import { type BlobItem, blobKeys, type DefinitionItem, fromItems, toItems } from './responder-items.ts';
+import { RouteClaims } from './route-claims.ts';
 
-/** A route claim without a matching definition is only reclaimed after this long (see the header comment). */
-export const claimStaleAfterMs = 5 * 60 * 1000;
 /** How often a read retries when it caught a definition mid-update (chunks already replaced). */
 const rereadAttempts = 3;
-
-interface ClaimItem {
-  pk: string;
-  sk: string;
-  responderId: string;
-  claimedAt: number;
-}
 
 export interface DynamoResponderStoreOptions {
   documents: DynamoDBDocumentClient;
@@ -59,12 +50,19 @@ export class DynamoResponderStore implements ResponderStore {
   readonly #table: string;
   readonly #history: HistoryStore;
   readonly #now: () => number;
+  readonly #routes: RouteClaims;
 
   constructor(options: DynamoResponderStoreOptions) {
     this.#documents = options.documents;
     this.#table = options.tableName;
     this.#history = options.history;
     this.#now = options.now ?? Date.now;
+    this.#routes = new RouteClaims({
+      documents: this.#documents,
+      tableName: this.#table,
+      now: this.#now,
+      heldRoute: async (namespace, id) => (await this.#getDefinition(namespace, id))?.routeKey,
+    });
   }
 
   async create(namespace: string, input: ResponderInput): Promise<Responder> {
@@ -78,9 +76,9 @@ export class DynamoResponderStore implements ResponderStore {
       updatedAt: seconds,
     };
     const { definition, blobs } = toItems(namespace, responder);
-    await this.#claimRoute(namespace, definition.routeKey, responder.id);
+    await this.#routes.claim(namespace, definition.routeKey, responder.id);
     try {
-      await this.#writeDefinition(definition, blobs, { ConditionExpression: 'attribute_not_exists(pk)' });
+      await this.#writeDefinition(definition, blobs, ifItemAbsent);
     } catch (error) {
       await this.#undo(namespace, definition.routeKey, responder.id, blobs);
       throw error;
@@ -112,7 +110,7 @@ export class DynamoResponderStore implements ResponderStore {
     };
     const { definition, blobs } = toItems(namespace, responder);
     const routeChanged = definition.routeKey !== current.routeKey;
-    if (routeChanged) await this.#claimRoute(namespace, definition.routeKey, id);
+    if (routeChanged) await this.#routes.claim(namespace, definition.routeKey, id);
     try {
       await this.#writeDefinition(definition, blobs, {
         ConditionExpression: 'version = :expected',
@@ -129,7 +127,7 @@ export class DynamoResponderStore implements ResponderStore {
       throw staleVersion(id, expectedVersion, now.version);
     }
     // Cleanup of what the old version held; failures here leave garbage, never a wrong answer.
-    if (routeChanged) await this.#releaseRoute(namespace, current.routeKey, id);
+    if (routeChanged) await this.#routes.release(namespace, current.routeKey, id);
     await batchDelete(this.#documents, this.#table, blobKeys(namespace, current));
     return responder;
   }
@@ -141,15 +139,15 @@ export class DynamoResponderStore implements ResponderStore {
       await this.#documents.send(
         new DeleteCommand({
           TableName: this.#table,
-          Key: { pk: namespacePk(namespace), sk: responderSk(id) },
-          ConditionExpression: 'attribute_exists(pk)',
+          Key: itemKey(namespacePk(namespace), responderSk(id)),
+          ...ifItemExists,
         }),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    await this.#releaseRoute(namespace, current.routeKey, id);
+    await this.#routes.release(namespace, current.routeKey, id);
     await batchDelete(this.#documents, this.#table, blobKeys(namespace, current));
     await this.#history.clear(id);
     return true;
@@ -163,7 +161,8 @@ export class DynamoResponderStore implements ResponderStore {
     const result = await this.#documents.send(
       new QueryCommand({
         TableName: this.#table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: keyAttributeNames,
         ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': responderSkPrefix },
         Limit: limit,
         ExclusiveStartKey: options.nextToken ? decodePageToken(options.nextToken, namespace) : undefined,
@@ -189,7 +188,8 @@ export class DynamoResponderStore implements ResponderStore {
       const result = await this.#documents.send(
         new QueryCommand({
           TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: keyAttributeNames,
           ExpressionAttributeValues: {
             ':pk': namespacePk(namespace),
             ':from': definitionsRange.from,
@@ -199,10 +199,11 @@ export class DynamoResponderStore implements ResponderStore {
         }),
       );
       for (const item of result.Items ?? []) {
-        if (typeof item.sk === 'string' && item.sk.startsWith(responderSkPrefix)) {
+        const sk = item[tableSchema.sortKey];
+        if (typeof sk === 'string' && sk.startsWith(responderSkPrefix)) {
           definitions.push(item as DefinitionItem);
         } else {
-          blobs.set(item.sk as string, (item as BlobItem).data);
+          blobs.set(sk as string, (item as BlobItem).data);
         }
       }
       startKey = result.LastEvaluatedKey;
@@ -219,7 +220,10 @@ export class DynamoResponderStore implements ResponderStore {
   async #writeDefinition(
     definition: DefinitionItem,
     blobs: readonly BlobItem[],
-    condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
   ): Promise<void> {
     await batchPut(this.#documents, this.#table, blobs as unknown as Record<string, unknown>[]);
     await this.#documents.send(new PutCommand({ TableName: this.#table, Item: definition, ...condition }));
@@ -229,7 +233,7 @@ export class DynamoResponderStore implements ResponderStore {
     const { Item } = await this.#documents.send(
       new GetCommand({
         TableName: this.#table,
-        Key: { pk: namespacePk(namespace), sk: responderSk(id) },
+        Key: itemKey(namespacePk(namespace), responderSk(id)),
         ConsistentRead: true,
       }),
     );
@@ -240,77 +244,20 @@ export class DynamoResponderStore implements ResponderStore {
     const keys = blobKeys(namespace, definition);
     if (keys.length === 0) return fromItems(namespace, definition, new Map());
     const found = await batchGet(this.#documents, this.#table, keys, consistent);
-    const blobs = new Map(found.map((item) => [item.sk as string, (item as unknown as BlobItem).data]));
-    return fromItems(namespace, definition, blobs);
-  }
-
-  async #claimRoute(namespace: string, sk: string, responderId: string): Promise<void> {
-    const pk = namespacePk(namespace);
-    const claim: ClaimItem = { pk, sk, responderId, claimedAt: this.#now() };
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: claim,
-          ConditionExpression: 'attribute_not_exists(pk) OR responderId = :id',
-          ExpressionAttributeValues: { ':id': responderId },
-        }),
-      );
-      return;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: { pk, sk }, ConsistentRead: true }),
+    const blobs = new Map(
+      found.map((item) => [item[tableSchema.sortKey] as string, (item as unknown as BlobItem).data]),
     );
-    const held = Item as ClaimItem | undefined;
-    if (held && (await this.#isStale(namespace, held))) {
-      try {
-        await this.#documents.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: claim,
-            ConditionExpression: 'responderId = :held AND claimedAt = :claimedAt',
-            ExpressionAttributeValues: { ':held': held.responderId, ':claimedAt': held.claimedAt },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    throw new ResponderConflictError('route', 'another responder already has this location and method');
-  }
-
-  async #isStale(namespace: string, claim: ClaimItem): Promise<boolean> {
-    if (this.#now() - claim.claimedAt < claimStaleAfterMs) return false;
-    const holder = await this.#getDefinition(namespace, claim.responderId);
-    return holder?.routeKey !== claim.sk;
-  }
-
-  async #releaseRoute(namespace: string, sk: string, responderId: string): Promise<void> {
-    try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: { pk: namespacePk(namespace), sk },
-          ConditionExpression: 'responderId = :id',
-          ExpressionAttributeValues: { ':id': responderId },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    return fromItems(namespace, definition, blobs);
   }
 
   /** Best effort: what is left behind is a stale claim (reclaimable) or unreferenced chunks, never a wrong answer. */
   async #undo(namespace: string, claimedRoute: string | undefined, id: string, blobs: readonly BlobItem[]) {
     try {
-      if (claimedRoute) await this.#releaseRoute(namespace, claimedRoute, id);
+      if (claimedRoute) await this.#routes.release(namespace, claimedRoute, id);
       await batchDelete(
         this.#documents,
         this.#table,
-        blobs.map(({ pk, sk }) => ({ pk, sk })),
+        blobs.map(({ pk, sk }) => itemKey(pk, sk)),
       );
     } catch {
       // The original error is the one worth reporting.
@@ -323,34 +270,4 @@ function staleVersion(id: string, sent: number, stored: number) {
     'version',
     `responder ${id} is at version ${stored}, not ${sent}: read it again and retry`,
   );
-}
-
-function encodePageToken(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/**
- * A token is the last key of a page this API listed, so it must be one of the caller's definition keys; the
- * key is checked whole before the Query, since a crafted one (a sort key over 1 KB, say) would otherwise make
- * the store refuse the Query and the caller's bad input look like an outage.
- */
-function decodePageToken(token: string, namespace: string): Record<string, string> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidPageTokenError();
-  }
-  if (key === null || typeof key !== 'object' || Object.keys(key).length !== 2)
-    throw new InvalidPageTokenError();
-  const { pk, sk } = key as Record<string, unknown>;
-  if (
-    pk !== namespacePk(namespace) ||
-    typeof sk !== 'string' ||
-    !sk.startsWith(responderSkPrefix) ||
-    !responderIdShape.test(sk.slice(responderSkPrefix.length))
-  ) {
-    throw new InvalidPageTokenError();
-  }
-  return { pk, sk };
 }

@@ -18,11 +18,10 @@ import {
 import { secretsPerNamespaceMax } from '../../limits.ts';
 import { SecretLimitError } from '../errors.ts';
 import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';
+import { type ItemKey, ifItemAbsent, ifItemExists, itemKey, keyAttributeNames } from '../table.ts';
 import type { SecretStore, StoredSecret } from '../types.ts';
 
-interface SecretItem {
-  pk: string;
-  sk: string;
+interface SecretItem extends ItemKey {
   name: string;
   updatedAt: number;
   ciphertext: Uint8Array;
@@ -52,8 +51,7 @@ export class DynamoSecretStore implements SecretStore {
 
   async put(namespace: string, name: string, ciphertext: Uint8Array): Promise<void> {
     const item: SecretItem = {
-      pk: namespacePk(namespace),
-      sk: secretSk(name),
+      ...itemKey(namespacePk(namespace), secretSk(name)),
       name,
       updatedAt: Math.floor(this.#now() / 1000),
       ciphertext,
@@ -61,8 +59,8 @@ export class DynamoSecretStore implements SecretStore {
     };
     // A replacement first: it never changes the count. If the secret was deleted meanwhile, it is a create.
     for (let attempt = 1; ; attempt++) {
-      if (await this.#putIf(item, 'attribute_exists(pk)')) return;
-      if (await this.#putIf(item, 'attribute_not_exists(pk)')) break;
+      if (await this.#putIf(item, ifItemExists)) return;
+      if (await this.#putIf(item, ifItemAbsent)) break;
       if (attempt === 3) throw new Error(`secret ${name}: kept being created and deleted while writing`);
     }
     if ((await this.#count(namespace)) <= this.#max) return;
@@ -70,7 +68,7 @@ export class DynamoSecretStore implements SecretStore {
       await this.#documents.send(
         new DeleteCommand({
           TableName: this.#table,
-          Key: { pk: item.pk, sk: item.sk },
+          Key: itemKey(item.pk, item.sk),
           ConditionExpression: '#write = :write',
           ExpressionAttributeNames: { '#write': 'write' },
           ExpressionAttributeValues: { ':write': item.write },
@@ -98,8 +96,8 @@ export class DynamoSecretStore implements SecretStore {
       await this.#documents.send(
         new DeleteCommand({
           TableName: this.#table,
-          Key: { pk: namespacePk(namespace), sk: secretSk(name) },
-          ConditionExpression: 'attribute_exists(pk)',
+          Key: itemKey(namespacePk(namespace), secretSk(name)),
+          ...ifItemExists,
         }),
       );
       return true;
@@ -109,11 +107,9 @@ export class DynamoSecretStore implements SecretStore {
     }
   }
 
-  async #putIf(item: SecretItem, condition: string): Promise<boolean> {
+  async #putIf(item: SecretItem, condition: typeof ifItemExists): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new PutCommand({ TableName: this.#table, Item: item, ConditionExpression: condition }),
-      );
+      await this.#documents.send(new PutCommand({ TableName: this.#table, Item: item, ...condition }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -134,7 +130,8 @@ export class DynamoSecretStore implements SecretStore {
       const page = await this.#documents.send(
         new QueryCommand({
           TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: keyAttributeNames,
           ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
           ...(select ? { Select: select } : {}),
           ExclusiveStartKey: startKey,

@@ -1,18 +1,18 @@
-// Everything one process needs to serve webhooks, built once: stores, definition cache, sandbox.
-// The Lambda handler builds it from the environment; the local server and the tests build it directly.
+// Everything one process needs to serve webhooks, built once: definition cache, secret cache and circuit
+// breaker over the stores and the sandbox it is given. The Lambda handler and npm start build it from their
+// configuration (webhookRuntimeFor); the bench builds it directly.
+import type { FunctionConfig } from '../config/read.ts';
 import { definitionCacheTtlMsDefault } from '../limits.ts';
 import { DefinitionCache } from '../responders/definition-cache.ts';
-import type { SecretCipher } from '../secrets/cipher.ts';
+import { type SecretCipher, secretCipherFor } from '../secrets/index.ts';
 import { LocalSecretCipher } from '../secrets/local-cipher.ts';
 import { SecretCache } from '../secrets/secret-cache.ts';
-import { createStores, type Stores } from '../store/index.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
-import type { ScriptRunner, WebhookDeps } from './handle-webhook.ts';
+import { CircuitBreaker } from '../webhook/circuit-breaker.ts';
+import type { ScriptRunner, WebhookDeps } from '../webhook/handle-webhook.ts';
+import { type AppStores, openStores } from './stores.ts';
 
 export interface WebhookRuntimeOptions {
-  tableName: string;
-  /** A local DynamoDB (dynalite, DynamoDB Local); AWS when unset. */
-  endpoint?: string;
+  stores: AppStores;
   definitionCacheTtlMs?: number;
   sandbox: ScriptRunner;
   /** False turns the circuit breaker off (a load test of the sandbox itself wants every script to run). */
@@ -27,14 +27,11 @@ export interface WebhookRuntime {
   definitions: DefinitionCache;
   secrets: SecretCache;
   secretCipher: SecretCipher;
-  stores: Stores;
+  stores: AppStores;
 }
 
 export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRuntime {
-  const stores = createStores({
-    tableName: options.tableName,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-  });
+  const { stores } = options;
   const definitions = new DefinitionCache({
     load: (namespace) => stores.responders.listAll(namespace),
     ttlMs: options.definitionCacheTtlMs ?? definitionCacheTtlMsDefault,
@@ -53,25 +50,18 @@ export function createWebhookRuntime(options: WebhookRuntimeOptions): WebhookRun
   return { deps, definitions, secrets, secretCipher, stores };
 }
 
-/** TABLE_NAME (required), DYNAMODB_ENDPOINT, DEFINITION_CACHE_TTL_MS. */
-export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const tableName = env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set');
-  return {
-    tableName,
-    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
-    definitionCacheTtlMs: definitionCacheTtlFromEnv(env),
-  };
-}
+/** The webhook function's configuration, or npm start's with its SCRIPT_BREAKER (always on in Lambda). */
+export type WebhookConfig = Omit<FunctionConfig, 'forwardAllowPrivate'> & { scriptBreaker?: boolean };
 
-export function definitionCacheTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const ttl = env.DEFINITION_CACHE_TTL_MS;
-  if (ttl === undefined || ttl === '') return definitionCacheTtlMsDefault;
-  const ms = Number(ttl);
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new Error(
-      `DEFINITION_CACHE_TTL_MS must be a number of milliseconds >= 0, not ${JSON.stringify(ttl)}`,
-    );
-  }
-  return ms;
+export async function webhookRuntimeFor(
+  config: WebhookConfig,
+  sandbox: ScriptRunner,
+): Promise<WebhookRuntime> {
+  return createWebhookRuntime({
+    stores: openStores(config),
+    sandbox,
+    definitionCacheTtlMs: config.definitionCacheTtlMs,
+    ...(config.scriptBreaker === false ? { breaker: false } : {}),
+    secretCipher: await secretCipherFor(config),
+  });
 }

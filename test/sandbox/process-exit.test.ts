@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-/** Only a hang reaches it: a loaded machine starts the child and its workers in seconds. */
-const spawnTimeoutMs = 60_000;
+/** Only a hang reaches it: six copies at once beside a full suite took 30 s each at load 12 (2 cores). */
+const spawnTimeoutMs = 240_000;
 
 describe('a process with an unclosed sandbox pool', { timeout: 2 * spawnTimeoutMs }, () => {
   it('exits on its own after confined executions', () => {

@@ -89,10 +89,10 @@ export const finalStatusCodeMax = 599;
  */
 export const lambdaResponseMaxBytes = 6_000_000;
 /**
- * The management dry run's JSON answer, counted as it is escaped into the Lambda result's body string; 4 KiB of
- * the limit is left for that result's status and headers.
+ * A management answer's JSON (a dry run, a replay, a page of responders or history), counted as it is escaped
+ * into the Lambda result's body string; 4 KiB of the limit is left for that result's status and headers.
  */
-export const dryRunAnswerMaxBytes = lambdaResponseMaxBytes - 4 * 1024;
+export const managementAnswerMaxBytes = lambdaResponseMaxBytes - 4 * 1024;
 
 /** Console capture: enough to debug a script, bounded so a chatty script cannot fill memory or history. */
 export const consoleMaxLines = 100;

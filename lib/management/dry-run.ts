@@ -3,13 +3,14 @@
 // webhook core's own `answerWith`, so it answers exactly as the public path would, but it records no history
 // and publishes no metric: trying a script must not look like traffic.
 import { base64ToBytes, bytesToBase64 } from '../base64.ts';
-import { dryRunAnswerMaxBytes } from '../limits.ts';
+import { managementAnswerMaxBytes } from '../limits.ts';
 import type { Responder, TrackedRequest } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import type { ScriptExecution } from '../sandbox/types.ts';
 import { answerWith, secretsOf } from '../webhook/handle-webhook.ts';
 import { headerRecord, parseQuery } from '../webhook/request-fields.ts';
 import type { WebhookRequest, WebhookResponse } from '../webhook/types.ts';
+import { lambdaAnswerBytes } from './answer-size.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 import { readJson, validate } from './json-body.ts';
 import { json } from './responses.ts';
@@ -48,10 +49,10 @@ export async function testResponder(context: RouteContext): Promise<ManagementRe
   const result = testResult(response, execution);
   // The answer's JSON goes into the Lambda result as a string, escaped once more. The public path already
   // refused an answer Lambda could not send; here the console and the headers' second escaping come on top.
-  if (execution && jsonStringBytes(JSON.stringify(result)) > dryRunAnswerMaxBytes) {
+  if (execution && lambdaAnswerBytes(result) > managementAnswerMaxBytes) {
     const refused = asInvalid(
       execution,
-      `the dry run's answer (body in base64, headers and console) is larger than ${dryRunAnswerMaxBytes} bytes once encoded for Lambda`,
+      `the dry run's answer (body in base64, headers and console) is larger than ${managementAnswerMaxBytes} bytes once encoded for Lambda`,
     );
     return json(200, testResult(refused, refused));
   }
@@ -69,11 +70,6 @@ export function testResult(response: WebhookResponse, execution: ScriptExecution
     memoryBytes: execution?.memoryBytes ?? 0,
     console: execution?.console ?? [],
   };
-}
-
-/** Bytes of a text once written as a JSON string. */
-function jsonStringBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text));
 }
 
 export function fromTracked(context: RouteContext, tracked: TrackedRequest): WebhookRequest {

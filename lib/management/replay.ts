@@ -2,9 +2,10 @@
 // with the seed and start time it was recorded with, so an unchanged responder gives the same answers byte for
 // byte and a changed one shows exactly what changed. Like the dry run it records nothing and publishes no
 // metric; it runs one request at a time within the management call's budget (run-budget.ts).
-import { dryRunAnswerMaxBytes } from '../limits.ts';
+import { managementAnswerMaxBytes } from '../limits.ts';
 import type { TrackedRequest } from '../responders/schema.ts';
 import { answerWith, type ExecutionInputs, secretsOf } from '../webhook/handle-webhook.ts';
+import { lambdaAnswerBytes } from './answer-size.ts';
 import { ApiError } from './api-error.ts';
 import { fromTracked, testResult } from './dry-run.ts';
 import { readJson, validate } from './json-body.ts';
@@ -50,7 +51,7 @@ export async function replayResponder(context: RouteContext): Promise<Management
   await runWithinBudget(
     chosen,
     async (tracked) => {
-      if (answerBytes > dryRunAnswerMaxBytes) return;
+      if (answerBytes > managementAnswerMaxBytes) return;
       const { response, execution } = await answerWith(
         responder,
         fromTracked(context, tracked),
@@ -59,9 +60,8 @@ export async function replayResponder(context: RouteContext): Promise<Management
         recordedInputs(tracked),
       );
       const item = replayItem(tracked, testResult(response, execution));
-      // Written into the Lambda result as a string: JSON escaped twice.
-      answerBytes += Buffer.byteLength(JSON.stringify(JSON.stringify(item)));
-      if (answerBytes <= dryRunAnswerMaxBytes) items.push(item);
+      answerBytes += lambdaAnswerBytes(item);
+      if (answerBytes <= managementAnswerMaxBytes) items.push(item);
     },
     { deadlineMs: executionDeadlineMs(responder) },
   );

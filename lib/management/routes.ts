@@ -18,6 +18,7 @@ import { json } from './responses.ts';
 import type { ManagementRoute } from './route-context.ts';
 import { runTestsRoute } from './saved-tests.ts';
 import {
+  historyQuerySchema,
   historySchema,
   listQuerySchema,
   responderPageSchema,
@@ -108,9 +109,15 @@ export const managementRoutes: readonly ManagementRoute[] = [
     method: 'GET',
     path: `${responder}/history`,
     operationId: 'listHistory',
-    summary: 'The tracked requests of a responder, newest first',
+    summary: 'The tracked requests of a responder, newest first, in pages that fit a Lambda answer',
     authenticated: true,
-    responses: { 200: { description: 'the history', schema: historySchema } },
+    query: {
+      nextToken: { schema: historyQuerySchema.shape.nextToken, description: 'from the previous page' },
+    },
+    responses: {
+      200: { description: 'the history, or its newest part and a nextToken', schema: historySchema },
+      400: { description: 'bad nextToken' },
+    },
     handle: listHistory,
   },
   {

@@ -58,7 +58,10 @@ export const responderPageSchema = z.object({
 
 export const historySchema = z.object({
   items: z.array(trackedRequestSchema).describe('newest first'),
+  nextToken: z.string().optional().describe('present when older requests did not fit in this answer'),
 });
+
+export const historyQuerySchema = z.object({ nextToken: z.string().optional() });
 
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleMaxLineChars,
   consoleMaxLines,
-  dryRunAnswerMaxBytes,
+  managementAnswerMaxBytes,
   lambdaResponseMaxBytes,
   scriptResultBodyMaxBytes,
   scriptResultHeadersMax,
@@ -70,7 +70,7 @@ describe("the dry run's answer", () => {
     expect(answer.json.outcome).toBe('invalid');
     expect(answer.json.statusCode).toBe(500);
     expect(Buffer.from(answer.json.bodyBase64, 'base64').toString()).toBe(
-      `Script returned an invalid result: the dry run's answer (body in base64, headers and console) is larger than ${dryRunAnswerMaxBytes} bytes once encoded for Lambda`,
+      `Script returned an invalid result: the dry run's answer (body in base64, headers and console) is larger than ${managementAnswerMaxBytes} bytes once encoded for Lambda`,
     );
     expect(encodedBytes(answer)).toBeLessThanOrEqual(lambdaResponseMaxBytes);
   });

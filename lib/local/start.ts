@@ -1,6 +1,8 @@
 // `npm start` (docs/contract.md §8): an embedded dynalite (or DYNAMODB_ENDPOINT), the demo namespace and RESPONDERS_FILE
 // imported, and the local HTTP server in front of the same Lambda handlers. Call applyLambdaLikeEnv first.
 import { availableParallelism } from 'node:os';
+import { buildConsole } from '../console/build.ts';
+import { consolePath } from '../console/serve.ts';
 import { upstreamAllowPrivateFromEnv } from '../forwarding/settings.ts';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
@@ -66,6 +68,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     const sandbox = (options.createSandbox ?? createSandbox)({ poolSize, upstreamAllowPrivate });
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
+    const consoleBuilt = buildConsole();
     const runtime = createWebhookRuntime({
       tableName,
       endpoint,
@@ -91,6 +94,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     await registerLocalApiKeys(keys, apiKeys);
 
     await warming;
+    const consoleBundle = await consoleBuilt;
     // API Gateway sends /api to the management function; here the same handler shares this process's
     // definition cache, so a change made through /api is served at once.
     const management = createManagementApiGatewayHandler({
@@ -102,6 +106,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       secrets: managementSecrets(runtime.stores.secrets, runtime.secretCipher, (namespace) =>
         runtime.secrets.invalidate(namespace),
       ),
+      console: consoleBundle,
     });
     const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({
@@ -113,6 +118,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     cleanups.push(() => server.close());
 
     print(`listening on ${server.url}`);
+    print(`console: ${server.url}${consolePath}`);
     print(
       `store: ${env.DYNAMODB_ENDPOINT ? env.DYNAMODB_ENDPOINT : `embedded dynalite (${env.DATA_DIR ? `DATA_DIR ${env.DATA_DIR}` : 'in memory'})`}`,
     );

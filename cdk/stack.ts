@@ -16,6 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { apiKeyPk, historyPk, namespacePk } from '../lib/store/keys.ts';
 import { ResponderAlarms } from './alarms.ts';
+import { consoleAssetCommands } from './bundle.ts';
 import { createDashboard, type DashboardFunction } from './dashboard.ts';
 import { functionSizing } from './function-sizing.ts';
 import { createRespondersTable } from './responders-table.ts';
@@ -132,6 +133,8 @@ export class WebhookRespondersStack extends Stack {
       description: 'Webhook responders: management API',
       serviceName: `${this.stackName}-management`,
       environment: secretsEnvironment,
+      // The web console (docs/contract.md §11) is served by this function from files beside its handler.
+      extraAssetCommands: consoleAssetCommands,
     });
     // The least each needs: the webhook function only reads secrets; the management function writes them
     // (Encrypt wraps a new data key) and reads them for dry runs. Neither may re-encrypt, generate or administer.

@@ -4,7 +4,7 @@
 // SECRETS_KMS_KEY_ID (the stack's key: Encrypt for writes, Decrypt for dry runs).
 // This function has no definition cache of its own to forget: the webhook function's cache expires on its TTL.
 import { fileURLToPath } from 'node:url';
-import { readConsoleBundle } from '../lib/console/bundle.ts';
+import { bundledConsoleDirName, readConsoleBundle } from '../lib/console/bundle.ts';
 import { upstreamAllowPrivateFromEnv } from '../lib/forwarding/settings.ts';
 import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
 import { DynamoApiKeyStore } from '../lib/keys/key-store.ts';
@@ -26,5 +26,5 @@ export const handler = createManagementApiGatewayHandler({
   sandbox: createSandbox({ poolSize: 1, upstreamAllowPrivate: upstreamAllowPrivateFromEnv() }),
   secrets: managementSecrets(stores.secrets, await secretCipherFromEnv()),
   // Written beside the bundle by the CDK bundling (cdk/stack.ts); absent when this file runs unbundled.
-  console: readConsoleBundle(fileURLToPath(new URL('./console/', import.meta.url))),
+  console: readConsoleBundle(fileURLToPath(new URL(`./${bundledConsoleDirName}/`, import.meta.url))),
 });

@@ -21,6 +21,9 @@ export interface ConsoleBundle {
   style: string;
 }
 
+/** The directory beside the management function's handler bundle that holds the console's build. */
+export const bundledConsoleDirName = 'console';
+
 /** Written beside the assets: which of them the page loads. */
 export const consoleManifestFileName = 'console.json';
 

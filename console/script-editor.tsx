@@ -4,7 +4,7 @@
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { Compartment, EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, type DecorationSet, EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { useEffect, useRef } from 'preact/hooks';
 
@@ -29,6 +29,14 @@ const errorLineField = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
+/** The editable area's name is fixed; what describes it (the error beside it) comes and goes. */
+function contentAttributes(describedBy: string | undefined) {
+  return EditorView.contentAttributes.of({
+    'aria-label': 'Script',
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+  });
+}
+
 function cspNonce(): string {
   return document.querySelector('meta[name="csp-nonce"]')?.getAttribute('content') ?? '';
 }
@@ -44,6 +52,7 @@ export interface ScriptEditorProps {
 export function ScriptEditor({ value, onChange, errorLine, describedBy }: ScriptEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
+  const attributes = useRef(new Compartment());
   const changed = useRef(onChange);
   changed.current = onChange;
 
@@ -61,10 +70,7 @@ export function ScriptEditor({ value, onChange, errorLine, describedBy }: Script
           javascript(),
           syntaxHighlighting(defaultHighlightStyle),
           errorLineField,
-          EditorView.contentAttributes.of({
-            'aria-label': 'Script',
-            ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-          }),
+          attributes.current.of(contentAttributes(describedBy)),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) changed.current(update.state.doc.toString());
           }),
@@ -84,8 +90,10 @@ export function ScriptEditor({ value, onChange, errorLine, describedBy }: Script
   }, [value]);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: markErrorLine.of(errorLine) });
-  }, [errorLine]);
+    view.current?.dispatch({
+      effects: [markErrorLine.of(errorLine), attributes.current.reconfigure(contentAttributes(describedBy))],
+    });
+  }, [errorLine, describedBy]);
 
   return <div class="script-editor" ref={host} />;
 }

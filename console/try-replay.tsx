@@ -51,6 +51,7 @@ function TryView({ session, responder, form, history }: Props & { history: Track
 
   const run = async () => {
     setProblem(undefined);
+    setAnswer(undefined);
     const { draft, errors } = draftOf(form);
     if (!draft) {
       setProblem(`The draft has errors: ${Object.values(errors).join('; ')}`);

@@ -194,6 +194,10 @@ export class WebhookRespondersStack extends Stack {
       value: `${this.api.baseUrl}api`,
       description: 'The management API (Authorization: Bearer <API key>)',
     });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.api.baseUrl}api/console`,
+      description: 'The web console (sign in with an API key)',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'For `npm run keys`' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${dashboard.dashboardName}`,

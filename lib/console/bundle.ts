@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 export interface ConsoleAsset {
   /** The file name under /api/console/, with its content hash (`main-AB12CD34.js`). */
@@ -12,6 +13,10 @@ export interface ConsoleAsset {
   text: string;
   /** A strong ETag from the content, so a browser's revalidation is a 304 without a body. */
   etag: string;
+  /** The text gzipped, as base64 (API Gateway HTTP APIs do not compress; the function sends it so). */
+  gzipBase64: string;
+  /** The gzipped representation's own ETag. */
+  gzipEtag: string;
 }
 
 export interface ConsoleBundle {
@@ -35,8 +40,9 @@ const contentTypes: Record<string, string> = {
 export function consoleAsset(name: string, text: string): ConsoleAsset {
   const contentType = contentTypes[path.extname(name)];
   if (!contentType) throw new Error(`console asset ${name}: no content type for its extension`);
-  const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 22)}"`;
-  return { name, contentType, text, etag };
+  const hash = createHash('sha256').update(text).digest('base64url').slice(0, 22);
+  const gzipBase64 = gzipSync(text, { level: 9 }).toString('base64');
+  return { name, contentType, text, etag: `"${hash}"`, gzipBase64, gzipEtag: `"${hash}-gzip"` };
 }
 
 export function consoleBundle(assets: ConsoleAsset[], script: string, style: string): ConsoleBundle {

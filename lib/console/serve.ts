@@ -57,13 +57,31 @@ export function serveConsole(
   if (path === consolePath) return page(bundle);
   const asset = bundle.assets.get(path.slice(consolePath.length + 1));
   if (!asset) return text(404, 'Not found.');
+  const gzip = acceptsGzip(request.headers['accept-encoding']);
+  const etag = gzip ? asset.gzipEtag : asset.etag;
   const headers = {
     'cache-control': 'public, max-age=31536000, immutable',
-    etag: asset.etag,
+    etag,
+    vary: 'accept-encoding',
     ...securityHeaders(),
   };
-  if (request.headers['if-none-match'] === asset.etag) return { statusCode: 304, headers };
-  return { statusCode: 200, headers: { 'content-type': asset.contentType, ...headers }, body: asset.text };
+  if (request.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) return { statusCode: 304, headers };
+  return gzip
+    ? {
+        statusCode: 200,
+        headers: { 'content-type': asset.contentType, 'content-encoding': 'gzip', ...headers },
+        body: asset.gzipBase64,
+        isBase64Encoded: true,
+      }
+    : { statusCode: 200, headers: { 'content-type': asset.contentType, ...headers }, body: asset.text };
+}
+
+/** `gzip` listed without `q=0` (browsers send `gzip, deflate, br, zstd`). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((coding) => {
+    const [name, ...parameters] = coding.trim().toLowerCase().split(';');
+    return name === 'gzip' && !parameters.some((parameter) => /^\s*q=0(\.0*)?\s*$/.test(parameter));
+  });
 }
 
 function page(bundle: ConsoleBundle): ManagementResponse {

@@ -24,6 +24,8 @@ export interface ManagementResponse {
   headers: Record<string, string>;
   /** JSON text (the console's page and assets: their text); absent for 204 and 304. */
   body?: string;
+  /** The body is base64 of bytes (a console asset sent gzipped). */
+  isBase64Encoded?: boolean;
 }
 
 export interface ManagementDeps {

@@ -1,6 +1,7 @@
 // The web console as HTTP (docs/contract.md §11): the page and its assets from the local server, with no key, under
 // the console's security headers, cached as their names allow, and within the first-load budget.
-import { gzipSync } from 'node:zlib';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { consoleFirstLoadMaxBytes } from '../../lib/limits.ts';
 import { call, useManagementServer } from '../support/management-server.ts';
@@ -11,6 +12,22 @@ const policyWithout = (styleSrc: string) =>
   "default-src 'self'; script-src 'self'; " +
   `style-src ${styleSrc}; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; ` +
   "base-uri 'none'; form-action 'self'";
+
+/** A GET whose body is read as sent (fetch would decompress it). */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    }).on('error', reject);
+  });
+}
 
 function linkedAssets(html: string): string[] {
   return [...html.matchAll(/(?:src|href)="(\/api\/console\/[^"]+)"/g)].map((match) => match[1] as string);
@@ -62,8 +79,9 @@ describe('the console assets', () => {
   it('are cached for a year under their hashed names, with an ETag that turns a revalidation into a 304', async () => {
     const page = await call(server, 'GET', '/api/console');
     for (const asset of linkedAssets(page.text)) {
-      const answer = await call(server, 'GET', asset);
+      const answer = await call(server, 'GET', asset, { headers: { 'accept-encoding': 'identity' } });
       expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-encoding')).toBeNull();
       expect(answer.headers.get('content-type')).toBe(
         asset.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
       );
@@ -73,12 +91,34 @@ describe('the console assets', () => {
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
       const etag = answer.headers.get('etag') as string;
       expect(etag).toMatch(/^"[\w-]+"$/);
-      const revalidated = await call(server, 'GET', asset, { headers: { 'if-none-match': etag } });
+      const revalidated = await call(server, 'GET', asset, {
+        headers: { 'if-none-match': etag, 'accept-encoding': 'identity' },
+      });
       expect(revalidated.status).toBe(304);
       expect(revalidated.text).toBe('');
       expect(revalidated.headers.get('content-security-policy')).toBe(policyWithout("'self'"));
       const stale = await call(server, 'GET', asset, { headers: { 'if-none-match': '"other"' } });
       expect(stale.status).toBe(200);
+    }
+  });
+
+  it('are sent gzipped to a browser that accepts it, as the same text, under an ETag of their own', async () => {
+    const page = await call(server, 'GET', '/api/console');
+    for (const asset of linkedAssets(page.text)) {
+      const plain = await call(server, 'GET', asset, { headers: { 'accept-encoding': 'identity' } });
+      const raw = await rawGet(`${server.base}${asset}`, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+      expect(raw.headers['content-encoding']).toBe('gzip');
+      expect(raw.headers.vary).toBe('accept-encoding');
+      expect(gunzipSync(raw.body).toString('utf8')).toBe(plain.text);
+      expect(raw.body.byteLength).toBeLessThan(plain.text.length);
+      expect(raw.headers.etag).not.toBe(plain.headers.get('etag'));
+      const revalidated = await rawGet(`${server.base}${asset}`, {
+        'accept-encoding': 'gzip',
+        'if-none-match': raw.headers.etag as string,
+      });
+      expect(revalidated.status).toBe(304);
+      const refused = await rawGet(`${server.base}${asset}`, { 'accept-encoding': 'gzip;q=0, identity' });
+      expect(refused.headers['content-encoding']).toBeUndefined();
     }
   });
 

@@ -14,7 +14,8 @@ import {
 import { call, draft, useManagementServer } from '../support/management-server.ts';
 
 const key = 'console-flows-key';
-const server = useManagementServer({ API_KEY: key });
+// Upstream calls to this very server (loopback) show in the history detail.
+const server = useManagementServer({ API_KEY: key, FORWARD_ALLOW_PRIVATE: 'true' });
 const browser = useBrowser();
 
 async function create(
@@ -285,6 +286,34 @@ describe('history', () => {
     await expect(detail.locator('pre.body').first().textContent()).resolves.toBe(
       `00000000  ${'00 01 02 ff fe 41'.padEnd(47)}  .....A`,
     );
+  });
+
+  it("lists a request's upstream calls in its detail, failed ones with their error", async () => {
+    const upstream = `${server.base}/demo/hello`;
+    await create(
+      '/console-upstream',
+      { name: 'Forwards' },
+      {
+        requestsToTrack: 5,
+        script: `(async () => {
+  const answer = await Deno.core.ops.op_proxy_request({ url: ${JSON.stringify(`${upstream}?token=hidden`)} });
+  await Deno.core.ops.op_proxy_request({ url: 'http://127.0.0.1:1/closed' }).catch(() => null);
+  return { body: 'upstream said ' + answer.statusCode };
+})()`,
+      },
+    );
+    expect(await (await publicRequest('/console-upstream')).text()).toBe('upstream said 200');
+    const { page } = await browser.open(server.base);
+    await signIn(page, key);
+    await openResponder(page, 'Forwards');
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('row').filter({ hasText: '/console-upstream' }).getByRole('button').click();
+    const calls = page.getByRole('article').getByRole('table').last().getByRole('row');
+    await expect(calls.nth(1).textContent()).resolves.toMatch(new RegExp(`^GET${upstream}200`));
+    await expect(calls.nth(2).textContent()).resolves.toMatch(
+      /^GEThttp:\/\/127\.0\.0\.1:1\/closednone.*Failed to connect/,
+    );
+    expect(await page.getByRole('article').textContent()).not.toContain('token=hidden');
   });
 
   it("shows the circuit breaker's answers (outcome breaker) once a script keeps failing", async () => {

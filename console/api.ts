@@ -44,7 +44,13 @@ export async function api<T>(
   });
   if (response.status === 401) throw new KeyRefused();
   const text = await response.text();
-  const parsed = text ? JSON.parse(text) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not the API's JSON (a proxy's or the platform's own error page): the status is all there is to say.
+    parsed = undefined;
+  }
   if (response.ok) return { ok: true, status: response.status, value: parsed as T };
   const error = (parsed as { error?: ApiErrorBody } | undefined)?.error;
   return {

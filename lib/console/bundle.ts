@@ -14,7 +14,7 @@ export interface ConsoleAsset {
   /** A strong ETag from the content, so a browser's revalidation is a 304 without a body. */
   etag: string;
   /** The text gzipped, as base64 (API Gateway HTTP APIs do not compress; the function sends it so). */
-  gzipBase64: string;
+  gzipBase64(): string;
   /** The gzipped representation's own ETag. */
   gzipEtag: string;
 }
@@ -41,7 +41,12 @@ export function consoleAsset(name: string, text: string): ConsoleAsset {
   const contentType = contentTypes[path.extname(name)];
   if (!contentType) throw new Error(`console asset ${name}: no content type for its extension`);
   const hash = createHash('sha256').update(text).digest('base64url').slice(0, 22);
-  const gzipBase64 = gzipSync(text, { level: 9 }).toString('base64');
+  // Compressed on first request, not at cold start: most environments never serve the console.
+  let gzipped: string | undefined;
+  const gzipBase64 = () => {
+    gzipped ??= gzipSync(text, { level: 9 }).toString('base64');
+    return gzipped;
+  };
   return { name, contentType, text, etag: `"${hash}"`, gzipBase64, gzipEtag: `"${hash}-gzip"` };
 }
 

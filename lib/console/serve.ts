@@ -70,7 +70,7 @@ export function serveConsole(
     ? {
         statusCode: 200,
         headers: { 'content-type': asset.contentType, 'content-encoding': 'gzip', ...headers },
-        body: asset.gzipBase64,
+        body: asset.gzipBase64(),
         isBase64Encoded: true,
       }
     : { statusCode: 200, headers: { 'content-type': asset.contentType, ...headers }, body: asset.text };

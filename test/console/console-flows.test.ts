@@ -174,6 +174,7 @@ describe('saving', () => {
     await page.getByLabel('Path', { exact: true }).fill('no-slash');
     await page.getByLabel('Status code', { exact: true }).fill('42');
     await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#error-path').waitFor();
     const path = page.getByLabel('Path', { exact: true });
     await expect(path.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(description(path)).resolves.toContain('location.path: must start with /');
@@ -267,7 +268,7 @@ describe('history', () => {
       'seen 7',
     );
     await detail.getByRole('radio', { name: 'Text' }).first().check();
-    await expect(detail.locator('pre.body').first().textContent()).resolves.toBe('{"order":7}');
+    await expect(detail.locator('pre.body[data-view="text"]').textContent()).resolves.toBe('{"order":7}');
   });
 
   it('shows a binary body as hex', async () => {

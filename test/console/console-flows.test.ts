@@ -77,6 +77,10 @@ describe('signing in', () => {
     expect(requests.filter((request) => request.url.includes(key))).toEqual([]);
     await expect(page.getByText('namespace demo').count()).resolves.toBe(1);
 
+    // A reload of the tab keeps the session; the key is not asked again.
+    await page.reload();
+    await page.getByRole('button', { name: 'New responder' }).waitFor();
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length)).toBe(0);
@@ -447,7 +451,7 @@ describe('from the keyboard only', () => {
 });
 
 describe('accessibility and screenshots', () => {
-  it('has no serious or critical axe-core violation on the list, the editor and the history views', async () => {
+  it('has no serious or critical axe-core violation on sign-in, the list, the editor, history, try and replay, tests and secrets', async () => {
     await create(
       '/console-axe',
       { name: 'Looked at', method: 'POST' },
@@ -472,6 +476,18 @@ describe('accessibility and screenshots', () => {
     await page.getByRole('row').filter({ hasText: '/console-axe?id=42' }).getByRole('button').click();
     await page.getByRole('article').waitFor();
     await screenshot(page, 'history');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Try and replay' }).click();
+    await page.getByRole('button', { name: 'Replay the draft over the history' }).click();
+    await page.getByRole('status').filter({ hasText: '1 replayed' }).waitFor();
+    await screenshot(page, 'try-and-replay');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Tests' }).click();
+    await page.getByRole('button', { name: 'Run the tests' }).click();
+    await page.getByRole('status').filter({ hasText: '0 tests' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Secrets' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     // CodeMirror's styles came in under the page's nonce: the CSP refused nothing.
     expect(messages.filter((message) => message.includes('Content Security Policy'))).toEqual([]);

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { bundledConsoleDirName } from '../lib/console/bundle.ts';
 import { bundledWasmFileName, bundledWorkerFileName, quickJsWasmSourcePath } from './sandbox-files.ts';
 
 export const esbuildTarget = 'node22';
@@ -62,6 +63,16 @@ export function sandboxAssetCommands(
     path.join(outputDir, bundledWasmFileName),
   ];
   return [buildWorker, copyWasm].map((argv) => argv.map(shellQuote).join(' '));
+}
+
+/** Shell commands (run by bash in `inputDir`) that build the web console (docs/contract.md §11) beside the handler. */
+export function consoleAssetCommands(inputDir: string, outputDir: string): string[] {
+  const argv = [
+    path.join(inputDir, 'node_modules', '.bin', 'tsx'),
+    path.join(inputDir, 'scripts', 'build-console.ts'),
+    path.join(outputDir, bundledConsoleDirName),
+  ];
+  return [argv.map(shellQuote).join(' ')];
 }
 
 function shellQuote(argument: string): string {

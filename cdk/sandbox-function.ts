@@ -38,6 +38,8 @@ export interface SandboxFunctionProps {
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
   readonly environment?: Readonly<Record<string, string>>;
+  /** More files to put beside the handler after bundling, as shell commands (the management function's console). */
+  readonly extraAssetCommands?: (inputDir: string, outputDir: string) => string[];
 }
 
 export class SandboxFunction extends Construct {
@@ -99,12 +101,14 @@ export class SandboxFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            sandboxAssetCommands(
+          afterBundling: (inputDir, outputDir) => [
+            ...sandboxAssetCommands(
               inputDir,
               outputDir,
               path.relative(props.projectRoot, props.sandboxWorkerEntry),
             ),
+            ...(props.extraAssetCommands?.(inputDir, outputDir) ?? []),
+          ],
         },
       },
     });

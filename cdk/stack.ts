@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { envNames } from '../lib/config/names.ts';
 import { apiKeyPk, historyPk, namespacePk } from '../lib/store/keys.ts';
 import { ResponderAlarms } from './alarms.ts';
+import { consoleAssetCommands } from './bundle.ts';
 import { createDashboard, type DashboardFunction } from './dashboard.ts';
 import { functionSizing } from './function-sizing.ts';
 import { createRespondersTable } from './responders-table.ts';
@@ -133,6 +134,8 @@ export class WebhookRespondersStack extends Stack {
       description: 'Webhook responders: management API',
       serviceName: `${this.stackName}-management`,
       environment: secretsEnvironment,
+      // The web console (docs/contract.md §11) is served by this function from files beside its handler.
+      extraAssetCommands: consoleAssetCommands,
     });
     // The least each needs: the webhook function only reads secrets; the management function writes them
     // (Encrypt wraps a new data key) and reads them for dry runs. Neither may re-encrypt, generate or administer.
@@ -191,6 +194,10 @@ export class WebhookRespondersStack extends Stack {
     new CfnOutput(this, 'ManagementUrl', {
       value: `${this.api.baseUrl}api`,
       description: 'The management API (Authorization: Bearer <API key>)',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.api.baseUrl}api/console`,
+      description: 'The web console (sign in with an API key)',
     });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'For `npm run keys`' });
     new CfnOutput(this, 'DashboardUrl', {

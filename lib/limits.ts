@@ -183,3 +183,5 @@ export const upstreamRequestBodyMaxBytes = 1024 * 1024;
 export const secretNameShape = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const secretValueMaxBytes = 4 * 1024;
 export const secretsPerNamespaceMax = 100;
+/** The web console's first load, page and assets gzipped (docs/contract.md §11): 250 KB, counted in thousands. */
+export const consoleFirstLoadMaxBytes = 250_000;

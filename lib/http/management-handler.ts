@@ -19,7 +19,9 @@ export function createManagementApiGatewayHandler(deps: ManagementDeps, log?: Lo
     return {
       statusCode: response.statusCode,
       headers: response.headers,
-      ...(response.body !== undefined ? { body: response.body, isBase64Encoded: false } : {}),
+      ...(response.body !== undefined
+        ? { body: response.body, isBase64Encoded: response.isBase64Encoded ?? false }
+        : {}),
     };
   };
 }

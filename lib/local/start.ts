@@ -4,6 +4,8 @@ import { managementDeps } from '../app/management.ts';
 import { sandboxOptions } from '../app/sandbox.ts';
 import { type WebhookRuntime, webhookRuntimeFor } from '../app/webhook.ts';
 import { type Env, readLocalConfig } from '../config/read.ts';
+import { buildConsole } from '../console/build.ts';
+import { consolePath } from '../console/serve.ts';
 import { createApiGatewayHandler } from '../http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../http/management-handler.ts';
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
@@ -60,6 +62,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     const sandbox = (options.createSandbox ?? createSandbox)(sandboxOptions(config, poolSize));
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
+    const consoleBuilt = buildConsole();
     const runtime = await webhookRuntimeFor({ ...config, dynamodbEndpoint: endpoint }, sandbox);
     cleanups.push(async () => runtime.stores.close());
 
@@ -77,16 +80,18 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     await registerLocalApiKeys(runtime.stores.keys, apiKeys);
 
     await warming;
+    const consoleBundle = await consoleBuilt;
     // API Gateway sends /api to the management function; here the same handler shares this process's
     // definition cache, so a change made through /api is served at once.
-    const management = createManagementApiGatewayHandler(
-      managementDeps({
+    const management = createManagementApiGatewayHandler({
+      ...managementDeps({
         stores: runtime.stores,
         sandbox,
         secretCipher: runtime.secretCipher,
         webhook: runtime,
       }),
-    );
+      console: consoleBundle,
+    });
     const routes: LocalRoute[] = [{ prefix: '/api', handler: management }];
     const server = await startLocalServer({
       host: config.host,
@@ -97,6 +102,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     cleanups.push(() => server.close());
 
     print(`listening on ${server.url}`);
+    print(`console: ${server.url}${consolePath}`);
     print(
       `store: ${config.dynamodbEndpoint ? config.dynamodbEndpoint : `embedded dynalite (${config.dataDir ? `DATA_DIR ${config.dataDir}` : 'in memory'})`}`,
     );

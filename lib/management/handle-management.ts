@@ -3,6 +3,7 @@
 // so a caller without a valid key learns nothing about what exists. Refusals are ApiErrors with their own
 // status; a store that cannot be reached is 503, anything else unexpected 500, never with a stack trace.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { isConsolePath, serveConsole } from '../console/serve.ts';
 import { authenticate } from '../keys/authenticate.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import { responderIdShape } from '../responders/id.ts';
@@ -22,6 +23,8 @@ export async function handleManagement(
   deps: ManagementDeps,
   log: Logger = defaultLogger,
 ): Promise<ManagementResponse> {
+  // The console's page and assets are public and static: no key, no route table, no log line per asset.
+  if (isConsolePath(request.path)) return serveConsole(request, deps.console);
   let response: ManagementResponse;
   let keyPrefix: string | undefined;
   let namespace: string | undefined;

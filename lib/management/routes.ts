@@ -216,6 +216,15 @@ export const managementRoutes: readonly ManagementRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/namespace',
+    operationId: 'getNamespace',
+    summary: "The API key's namespace (the web console shows public URLs with it)",
+    authenticated: true,
+    responses: { 200: { description: 'the namespace', schema: z.object({ namespace: z.string() }) } },
+    handle: async ({ namespace }) => json(200, { namespace }),
+  },
+  {
+    method: 'GET',
     path: '/api/openapi.json',
     operationId: 'openApiDocument',
     summary: 'This document (no key needed)',

@@ -1,5 +1,6 @@
 // The plain request and response of the management core (docs/contract.md §5): no AWS event shapes inside it. The
 // Lambda handler and the local server turn API Gateway payload 2.0 events into these and back.
+import type { ConsoleBundle } from '../console/bundle.ts';
 import type { ApiKeyStore } from '../keys/key-store.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
@@ -21,8 +22,10 @@ export interface ManagementRequest {
 export interface ManagementResponse {
   statusCode: number;
   headers: Record<string, string>;
-  /** JSON text; absent for 204. */
+  /** JSON text (the console's page and assets: their text); absent for 204 and 304. */
   body?: string;
+  /** The body is base64 of bytes (a console asset sent gzipped). */
+  isBase64Encoded?: boolean;
 }
 
 export interface ManagementDeps {
@@ -34,6 +37,8 @@ export interface ManagementDeps {
   /** The definition cache of this process, forgotten after every write so this process serves the change at once. */
   definitions?: { invalidate(namespace: string): void };
   secrets?: ManagementSecrets;
+  /** The web console's built assets (docs/contract.md §11); without them /api/console answers 404. */
+  console?: ConsoleBundle;
 }
 
 /** Secrets (docs/contract.md §12): written encrypted, decrypted only for dry runs. */

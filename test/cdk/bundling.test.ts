@@ -11,6 +11,7 @@ import {
   quickJsWasmSourcePath,
 } from '../../cdk/sandbox-files.ts';
 import { defaultBundleEntries, projectRoot } from '../../cdk/stack.ts';
+import { bundledConsoleDirName, readConsoleBundle } from '../../lib/console/bundle.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynalite.ts';
 import { responderCreateSchema } from '../../lib/responders/schema.ts';
 import { createStores } from '../../lib/store/index.ts';
@@ -46,19 +47,17 @@ describe('the function bundles', () => {
       description.includes(kind === 'webhook' ? 'webhook traffic' : 'management API'),
     )?.[1] as string;
 
-  it('hold the ESM handler, the sandbox worker and the QuickJS WebAssembly side by side, with source maps', () => {
+  it('hold the ESM handler, the sandbox worker and the QuickJS WebAssembly side by side, with source maps; the management one the console too', () => {
     expect(assetDirs.size).toBe(2);
-    for (const dir of dirs()) {
-      expect(readdirSync(dir).sort()).toEqual(
-        [
-          bundledWasmFileName,
-          'index.mjs',
-          'index.mjs.map',
-          bundledWorkerFileName,
-          `${bundledWorkerFileName}.map`,
-        ].sort(),
-      );
-    }
+    const common = [
+      bundledWasmFileName,
+      'index.mjs',
+      'index.mjs.map',
+      bundledWorkerFileName,
+      `${bundledWorkerFileName}.map`,
+    ];
+    expect(readdirSync(dirOf('webhook')).sort()).toEqual(common.sort());
+    expect(readdirSync(dirOf('management')).sort()).toEqual([...common, bundledConsoleDirName].sort());
   });
 
   it('ship the WebAssembly the installed QuickJS package was built with', () => {
@@ -148,6 +147,29 @@ describe('the function bundles', () => {
       expect(answered).toMatchObject({ statusCode: 200 });
       expect(JSON.parse(answered?.body ?? '')).toEqual({ answer: 42, who: 'lambda', sha: 32 });
       expect(unknown).toMatchObject({ statusCode: 404 });
+    }, 30_000);
+
+    it('the management bundle serves the web console and its assets from the files beside it', async () => {
+      const consoleDir = path.join(dirOf('management'), bundledConsoleDirName);
+      const [page] = await invoke(dirOf('management'), [
+        apiGatewayEvent({ method: 'GET', rawPath: '/api/console' }),
+      ]);
+      expect(page).toMatchObject({ statusCode: 200 });
+      const linked = (extension: string) =>
+        new RegExp(`"/api/console/([^"]+\\${extension})"`).exec(page?.body ?? '')?.[1] as string;
+      // The style sheet is small enough to come back whole through the probe's stdout; the script is checked by its ETag.
+      const script = readConsoleBundle(consoleDir)?.assets.get(linked('.js'));
+      const [style, scriptRevalidated] = await invoke(dirOf('management'), [
+        apiGatewayEvent({ method: 'GET', rawPath: `/api/console/${linked('.css')}` }),
+        apiGatewayEvent({
+          method: 'GET',
+          rawPath: `/api/console/${linked('.js')}`,
+          headers: { 'if-none-match': script?.etag ?? 'none' },
+        }),
+      ]);
+      expect(style).toMatchObject({ statusCode: 200 });
+      expect(style?.body).toBe(readFileSync(path.join(consoleDir, linked('.css')), 'utf8'));
+      expect(scriptRevalidated).toMatchObject({ statusCode: 304 });
     }, 30_000);
 
     it('the management bundle serves its OpenAPI document', async () => {

@@ -436,9 +436,10 @@ describe('the stack with default settings', () => {
     });
   });
 
-  it('outputs the webhook base URL, the management URL, the table name and the dashboard URL', () => {
+  it('outputs the webhook base URL, the management and console URLs, the table name and the dashboard URL', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual([
+      'ConsoleUrl',
       'DashboardUrl',
       'ManagementUrl',
       'TableName',
@@ -453,6 +454,7 @@ describe('the stack with default settings', () => {
       `https://{"Ref":"${apiId}"}.execute-api.{"Ref":"AWS::Region"}.{"Ref":"AWS::URLSuffix"}/`,
     );
     expect(joined('ManagementUrl')).toBe(`${joined('WebhookBaseUrl')}api`);
+    expect(joined('ConsoleUrl')).toBe(`${joined('WebhookBaseUrl')}api/console`);
     expect(outputs.TableName?.Value).toEqual({
       Ref: logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', {}),
     });
@@ -554,6 +556,7 @@ describe('the stack with settings from context', () => {
     const outputs = template.findOutputs('*');
     expect(outputs.WebhookBaseUrl?.Value).toBe('https://hooks.example.com/');
     expect(outputs.ManagementUrl?.Value).toBe('https://hooks.example.com/api');
+    expect(outputs.ConsoleUrl?.Value).toBe('https://hooks.example.com/api/console');
     expect(outputs.CustomDomainTarget?.Value).toEqual({
       'Fn::GetAtt': [expect.any(String), 'RegionalDomainName'],
     });

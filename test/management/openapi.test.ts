@@ -20,6 +20,8 @@ const specRoutes = [
   'GET /api/secrets',
   'PUT /api/secrets/{name}',
   'DELETE /api/secrets/{name}',
+  // docs/contract.md §11: the console shows public URLs with the key's namespace
+  'GET /api/namespace',
   'GET /api/openapi.json',
 ];
 

@@ -1,0 +1,2 @@
+// esbuild bundles the style sheet imported by main.tsx into the console's CSS asset.
+declare module '*.css';

@@ -1,0 +1,191 @@
+// The responder's fields, labelled as docs/contract.md §11 names them, each with the server's error beside it.
+import type { ComponentChildren } from 'preact';
+import { type FieldErrors, type FormField, methods, type ResponderForm, syntaxErrorLine } from './draft.ts';
+import { ScriptEditor } from './script-editor.tsx';
+
+export interface DefinitionFormProps {
+  form: ResponderForm;
+  setForm(update: (form: ResponderForm) => ResponderForm): void;
+  errors: FieldErrors;
+  save(): void;
+}
+
+function ErrorText({ field, errors }: { field: FormField; errors: FieldErrors }) {
+  const message = errors[field];
+  return message ? (
+    <p id={`error-${field}`} class="error">
+      {message}
+    </p>
+  ) : null;
+}
+
+function Field(props: {
+  field: FormField;
+  label: string;
+  errors: FieldErrors;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="field">
+      <label for={`field-${props.field}`}>{props.label}</label>
+      {props.children}
+      {props.hint && (
+        <p class="hint" id={`hint-${props.field}`}>
+          {props.hint}
+        </p>
+      )}
+      <ErrorText field={props.field} errors={props.errors} />
+    </div>
+  );
+}
+
+export function DefinitionForm({ form, setForm, errors, save }: DefinitionFormProps) {
+  const set =
+    <K extends keyof ResponderForm>(key: K) =>
+    (value: ResponderForm[K]) =>
+      setForm((current) => ({ ...current, [key]: value }));
+  /** The attributes tying an input to its label, hint and error. */
+  const bind = (field: FormField, hint = false) => {
+    const described = [hint ? `hint-${field}` : '', errors[field] ? `error-${field}` : '']
+      .filter(Boolean)
+      .join(' ');
+    return {
+      id: `field-${field}`,
+      'aria-invalid': errors[field] ? ('true' as const) : undefined,
+      'aria-describedby': described || undefined,
+    };
+  };
+  const text = (key: keyof ResponderForm) => (event: { currentTarget: { value: string } }) =>
+    set(key)(event.currentTarget.value as never);
+
+  return (
+    <form
+      class="definition"
+      method="post"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save();
+      }}
+    >
+      {errors.general && (
+        <p class="error" role="alert">
+          {errors.general}
+        </p>
+      )}
+      <div class="row">
+        <Field field="name" label="Name" errors={errors}>
+          <input {...bind('name')} value={form.name} onInput={text('name')} />
+        </Field>
+        <Field field="method" label="Method" errors={errors}>
+          <select {...bind('method')} value={form.method} onChange={text('method')}>
+            {methods.map((method) => (
+              <option key={method} value={method}>
+                {method}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <div class="row">
+        <Field field="pathType" label="Path type" errors={errors}>
+          <select {...bind('pathType')} value={form.pathType} onChange={text('pathType')}>
+            <option value="=">exact</option>
+            <option value="^">prefix</option>
+          </select>
+        </Field>
+        <Field field="path" label="Path" errors={errors} hint="Below the namespace, starting with /">
+          <input {...bind('path', true)} value={form.path} onInput={text('path')} />
+        </Field>
+      </div>
+      <div class="row">
+        <Field field="statusCode" label="Status code" errors={errors}>
+          <input
+            {...bind('statusCode')}
+            inputMode="numeric"
+            value={form.statusCode}
+            onInput={text('statusCode')}
+          />
+        </Field>
+        <Field field="requestsToTrack" label="Requests to track" errors={errors}>
+          <input
+            {...bind('requestsToTrack')}
+            inputMode="numeric"
+            value={form.requestsToTrack}
+            onInput={text('requestsToTrack')}
+          />
+        </Field>
+        <div class="field checkbox">
+          <input
+            type="checkbox"
+            {...bind('enabled')}
+            checked={form.enabled}
+            onChange={(event) => set('enabled')(event.currentTarget.checked)}
+          />
+          <label for="field-enabled">Enabled</label>
+          <ErrorText field="enabled" errors={errors} />
+        </div>
+      </div>
+      <Field field="headers" label="Headers" errors={errors} hint="One a line: Name: value">
+        <textarea {...bind('headers', true)} rows={3} value={form.headers} onInput={text('headers')} />
+      </Field>
+      <Field field="body" label="Body" errors={errors} hint="The answer's body when there is no script">
+        <textarea {...bind('body', true)} rows={3} value={form.body} onInput={text('body')} />
+      </Field>
+      <div class="field">
+        <p class="label" id="script-label">
+          Script (JavaScript; empty for a static answer)
+        </p>
+        <ScriptEditor
+          value={form.script}
+          onChange={set('script')}
+          errorLine={syntaxErrorLine(errors.script)}
+          {...(errors.script ? { describedBy: 'error-script' } : {})}
+        />
+        <ErrorText field="script" errors={errors} />
+      </div>
+      <div class="row">
+        <Field
+          field="memoryLimit"
+          label="Memory limit"
+          errors={errors}
+          hint="Bytes; empty for the deployment's default"
+        >
+          <input
+            {...bind('memoryLimit', true)}
+            inputMode="numeric"
+            value={form.memoryLimit}
+            onInput={text('memoryLimit')}
+          />
+        </Field>
+        <Field field="deadline" label="Deadline" errors={errors} hint="Milliseconds; empty for the default">
+          <input
+            {...bind('deadline', true)}
+            inputMode="numeric"
+            value={form.deadline}
+            onInput={text('deadline')}
+          />
+        </Field>
+      </div>
+      <div class="row">
+        <Field field="secretAccess" label="Secret access" errors={errors}>
+          <select {...bind('secretAccess')} value={form.secretAccess} onChange={text('secretAccess')}>
+            <option value="none">none</option>
+            <option value="all">all of the namespace's secrets</option>
+            <option value="listed">the secrets named here</option>
+          </select>
+        </Field>
+        {form.secretAccess === 'listed' && (
+          <div class="field">
+            <label for="field-secret-names">Secret names</label>
+            <input id="field-secret-names" value={form.secretNames} onInput={text('secretNames')} />
+          </div>
+        )}
+      </div>
+      <ErrorText field="tests" errors={errors} />
+      <button type="submit" class="primary">
+        Save
+      </button>
+    </form>
+  );
+}

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleMaxLineChars,
   consoleMaxLines,
-  managementAnswerMaxBytes,
   lambdaResponseMaxBytes,
+  managementAnswerMaxBytes,
   scriptResultBodyMaxBytes,
   scriptResultHeadersMax,
   scriptResultHeadersMaxBytes,

@@ -33,6 +33,15 @@ export function encodedResultBytes(response: WebhookResponse): number {
   return Buffer.byteLength(JSON.stringify(result)) + body.bytes;
 }
 
+/**
+ * Given to every public answer (SECURITY.md): public answers share their origin with the web console, whose
+ * key sits in the tab's sessionStorage, and a responder may answer HTML with scripts. Opened by a browser, the
+ * answer is a sandboxed document in an opaque origin: its scripts still run, but reach nothing of this origin.
+ * A responder's own policy stays in force beside it: a comma joins two policies, and a browser applies both.
+ */
+export const publicAnswerPolicy =
+  'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
+
 export function resultWithoutBody(response: WebhookResponse): {
   result: LambdaResult;
   contentType: string | undefined;
@@ -45,6 +54,8 @@ export function resultWithoutBody(response: WebhookResponse): {
     if (key === 'set-cookie') cookies.push(value);
     else headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
   }
+  const policy = headers['content-security-policy'];
+  headers['content-security-policy'] = policy ? `${policy}, ${publicAnswerPolicy}` : publicAnswerPolicy;
   const result: LambdaResult = { statusCode: response.statusCode, headers };
   if (cookies.length > 0) result.cookies = cookies;
   return { result, contentType: headers['content-type'] };

@@ -128,4 +128,41 @@ describe('hostile data in the console', () => {
     expect(loaded.map((request) => request.type).sort()).toEqual(['document', 'script', 'stylesheet']);
     for (const request of opened.requests) expect(request.url.startsWith(`${server.base}/api/`)).toBe(true);
   });
+
+  it("cannot reach the console's key from a public HTML answer opened in the same tab", async () => {
+    // Whatever the console keeps in the tab's sessionStorage, the page tries to read it all and show it.
+    const thief = `<!doctype html><title>waiting</title><script>
+      try {
+        const found = [];
+        for (let i = 0; i < sessionStorage.length; i++) found.push(sessionStorage.getItem(sessionStorage.key(i)));
+        document.title = 'read:' + found.join('|');
+      } catch (error) {
+        document.title = 'refused:' + error.name;
+      }
+    </script>`;
+    const created = await call(server, 'POST', '/api/responders', {
+      key,
+      json: draft('/thief', {}, { headers: [['content-type', 'text/html']], body: thief }),
+    });
+    expect(created.status).toBe(201);
+
+    const { page } = await browser.open(server.base);
+    await signIn(page, key);
+    const kept = await page.evaluate(() => {
+      const { sessionStorage } = globalThis as unknown as PageGlobals;
+      return Array.from({ length: sessionStorage.length }, (_, i) =>
+        sessionStorage.getItem(sessionStorage.key(i) ?? ''),
+      );
+    });
+    expect(kept.join('|')).toContain(key);
+
+    await page.goto(`${server.base}/demo/thief`);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { document: { title: string } }).document.title !== 'waiting',
+    );
+    const title = await page.title();
+    // The answer is a sandboxed document: its script ran, in an origin of its own, where storage is refused.
+    expect(title).toBe('refused:SecurityError');
+    expect(title).not.toContain(key);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resultFromWebhookResponse } from '../../lib/http/api-gateway-result.ts';
-import { encodedResultBytes } from '../../lib/webhook/response-encoding.ts';
+import { encodedResultBytes, publicAnswerPolicy } from '../../lib/webhook/response-encoding.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -13,10 +13,23 @@ describe('webhook response -> API Gateway v2 result', () => {
     });
     expect(result).toEqual({
       statusCode: 201,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'content-security-policy': publicAnswerPolicy },
       body: '{"ok":"✓"}',
       isBase64Encoded: false,
     });
+  });
+
+  it("makes every answer a sandboxed document, beside the responder's own policy", () => {
+    const bare = resultFromWebhookResponse({ statusCode: 200, headers: [], body: bytes('<p>hi</p>') });
+    expect(bare.headers?.['content-security-policy']).toBe(publicAnswerPolicy);
+    expect(publicAnswerPolicy).toMatch(/^sandbox /);
+    expect(publicAnswerPolicy).not.toContain('allow-same-origin');
+    const own = resultFromWebhookResponse({
+      statusCode: 200,
+      headers: [['Content-Security-Policy', "default-src 'self'"]],
+      body: bytes('<p>hi</p>'),
+    });
+    expect(own.headers?.['content-security-policy']).toBe(`default-src 'self', ${publicAnswerPolicy}`);
   });
 
   it('keeps an undeclared UTF-8 body as text', () => {
@@ -58,7 +71,7 @@ describe('webhook response -> API Gateway v2 result', () => {
       body: new Uint8Array(0),
     });
     expect(result.cookies).toEqual(['a=1; Path=/', 'b=2']);
-    expect(result.headers).toEqual({ 'x-tag': 'one, two' });
+    expect(result.headers).toEqual({ 'x-tag': 'one, two', 'content-security-policy': publicAnswerPolicy });
     expect(result.body).toBe('');
   });
 });

@@ -8,6 +8,7 @@ import { Engine } from '../../lib/sandbox/engine.ts';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
+import { ModulePool } from '../../lib/sandbox/module-pool.ts';
 import type { WorkerRequest } from '../../lib/sandbox/protocol.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
 
@@ -38,7 +39,7 @@ describe('an engine serving more distinct memory limits than classes it builds',
   });
 
   it('builds one module per class involved, however the limits alternate', async () => {
-    const builds = vi.spyOn(Engine.prototype as unknown as { newSlot: () => unknown }, 'newSlot');
+    const builds = vi.spyOn(ModulePool.prototype as unknown as { newModule: () => unknown }, 'newModule');
     const classesInvolved = new Set(limits.map(scriptMemoryClassBytes)).size;
     expect(classesInvolved).toBeGreaterThan(4);
     for (let i = 0; i < 40; i++) {

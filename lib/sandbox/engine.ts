@@ -10,7 +10,7 @@ import { noSeed } from './guest-context.ts';
 import { type ExecutionState, endUpstreamCalls } from './host-calls.ts';
 import { ConsoleCapture, SeededRandom } from './host-ops.ts';
 import { ModulePool, runtimeBaselineBytes } from './module-pool.ts';
-import type { WorkerAnswer, WorkerRequest } from './protocol.ts';
+import type { RunAnswer, RunJob } from './protocol.ts';
 import type { Outcome } from './result-decode.ts';
 import { checkScript } from './script-source.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
@@ -31,7 +31,7 @@ export class Engine {
     this.modules = new ModulePool(wasmModule, heapStartBytes);
   }
 
-  async run(request: WorkerRequest): Promise<WorkerAnswer> {
+  async run(request: RunJob): Promise<RunAnswer> {
     const started = performance.now();
     const { limits } = request;
     const module = await this.modules.moduleFor(limits.memoryBytes);
@@ -68,7 +68,6 @@ export class Engine {
             ? stackFault
             : { outcome: 'error', message: 'the sandbox failed' };
       return {
-        id: request.id,
         ...fault,
         console: state?.console.lines ?? [],
         durationMs: performance.now() - started,
@@ -94,7 +93,6 @@ export class Engine {
       }
     }
     return {
-      id: request.id,
       ...answer,
       console: state.console.lines,
       durationMs: performance.now() - started,

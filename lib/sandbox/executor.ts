@@ -7,7 +7,7 @@ import { consumeFault, timeoutFault } from './fault-classify.ts';
 import type { ContextRecord } from './guest/boundary.ts';
 import type { GuestContext } from './guest-context.ts';
 import { newArrayBuffer, oneEnded, settleEndedCalls } from './host-calls.ts';
-import type { WorkerRequest } from './protocol.ts';
+import type { RunJob } from './protocol.ts';
 import { decodeResult, type Outcome } from './result-decode.ts';
 import { evaluateScript } from './script-source.ts';
 
@@ -16,7 +16,7 @@ type Called = ReturnType<QuickJSContext['callFunction']>;
 /** @param compiled the script compiled as a function (module-pool.ts), or undefined to evaluate it */
 export async function execute(
   guest: GuestContext,
-  request: WorkerRequest,
+  request: RunJob,
   compiled: QuickJSHandle | undefined,
 ): Promise<Outcome> {
   const { ctx, entries } = guest;

@@ -5,11 +5,11 @@ import { consumeFault, type Fault } from './fault-classify.ts';
 import type { Finished, FinishedField, ResultMeta } from './guest/boundary.ts';
 import type { GuestContext } from './guest-context.ts';
 import { encodeUtf8 } from './host-ops.ts';
-import type { WorkerAnswer } from './protocol.ts';
+import type { RunAnswer } from './protocol.ts';
 import { checkResult } from './result-check.ts';
 
 /** What an execution came to, before the engine adds console, duration, memory and upstream calls. */
-export type Outcome = Omit<WorkerAnswer, 'id' | 'console' | 'durationMs' | 'memoryBytes'>;
+export type Outcome = Omit<RunAnswer, 'console' | 'durationMs' | 'memoryBytes' | 'recycled' | 'upstream'>;
 
 /** Reads the record; classifies and disposes of an error it holds. */
 export function decodeResult(guest: GuestContext, result: QuickJSHandle): Outcome | Fault {

@@ -9,7 +9,7 @@ import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
 import { ModulePool } from '../../lib/sandbox/module-pool.ts';
-import type { WorkerRequest } from '../../lib/sandbox/protocol.ts';
+import type { RunJob } from '../../lib/sandbox/protocol.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
 
 const mebibytes = (n: number) => Math.round(n * 1024 * 1024);
@@ -30,8 +30,7 @@ describe('memory size classes', () => {
 
 describe('an engine serving more distinct memory limits than classes it builds', () => {
   const engine = new Engine(new WebAssembly.Module(readFileSync(wasmFilePath())));
-  const request = (script: string, memoryBytes: number): WorkerRequest => ({
-    id: 1,
+  const request = (script: string, memoryBytes: number): RunJob => ({
     kind: 'run',
     script,
     context: requestContext(),

@@ -15,15 +15,16 @@ export interface CompiledScript {
 /** What `get` says of a script not seen (or no longer kept). */
 export const notCompiled = Symbol('not compiled');
 
-export class CompiledScripts {
+/** By script source; generic only so that the eviction order can be tested without a module. */
+export class CompiledScripts<Compiled = CompiledScript> {
   /** `undefined` for a script that compiles only as a program (it is evaluated on every run). */
-  private readonly known = new Map<string, CompiledScript | undefined>();
+  private readonly known = new Map<string, Compiled | undefined>();
 
   get size(): number {
     return this.known.size;
   }
 
-  get(script: string): CompiledScript | undefined | typeof notCompiled {
+  get(script: string): Compiled | undefined | typeof notCompiled {
     if (!this.known.has(script)) return notCompiled;
     const compiled = this.known.get(script);
     this.known.delete(script);
@@ -31,7 +32,7 @@ export class CompiledScripts {
     return compiled;
   }
 
-  set(script: string, compiled: CompiledScript | undefined): void {
+  set(script: string, compiled: Compiled | undefined): void {
     this.known.set(script, compiled);
     for (const oldest of this.known.keys()) {
       if (this.known.size <= maxCompiledScripts) break;

@@ -133,6 +133,12 @@ export type Finished =
   /** Reading the script's value threw. */
   | { readonly kind: 'threw'; readonly error: unknown };
 
+/**
+ * An object literal written with `__proto__: null`, which makes its prototype null (nothing of Object.prototype,
+ * which a script may change, is read through it); TypeScript sees a property.
+ */
+export type NullProto<T> = T & { __proto__: null };
+
 type KeysOf<T> = T extends unknown ? keyof T : never;
 /** The fields of any Finished record, which the host reads by name as its kind says. */
 export type FinishedField = KeysOf<Finished>;

@@ -21,6 +21,7 @@ import {
   type JsonText,
   type LazyGlobal,
   lazyGlobals,
+  type NullProto,
 } from './boundary.ts';
 import deno from './deno.ts';
 import finisher from './result.ts';
@@ -41,8 +42,7 @@ export default function core(host: Host, bodyMaxBytes: number): GuestEntries {
   // biome-ignore lint/suspicious/noExplicitAny: an accessor's getter, whatever it returns, is called through apply.
   const getter = (o: object, k: PropertyKey) => gopd(o, k)?.get as (this: unknown) => any;
   const apply = Reflect.apply;
-  const I: Intrinsics = {
-    // @ts-expect-error: a prototype-free record, so nothing of Object.prototype (which the script may change) is read through it.
+  const I: NullProto<Intrinsics> = {
     __proto__: null,
     G: globalThis,
     host,
@@ -156,8 +156,8 @@ export default function core(host: Host, bodyMaxBytes: number): GuestEntries {
   dp(FrozenDate, 'parse', { value: RealDate.parse, writable: true, configurable: true });
   dp(FrozenDate, 'UTC', { value: RealDate.UTC, writable: true, configurable: true });
   dp(I.G, 'Date', { value: FrozenDate, writable: true, configurable: true });
-  const eager: Partial<Record<LazyGlobal, Chunk>> = {
-    // @ts-expect-error: prototype-free, so a global's name never finds a chunk on Object.prototype.
+  // A global's name never finds a chunk on Object.prototype.
+  const eager: NullProto<Partial<Record<LazyGlobal, Chunk>>> = {
     __proto__: null,
     TextEncoder: text,
     TextDecoder: text,

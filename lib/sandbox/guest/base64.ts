@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS (see guest/core.ts): atob and btoa, the work done by the host.
 import type { Chunk, Intrinsics } from './boundary.ts';
 

@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS, not in Node: the core the host installs in every fresh context before the user's script
 // (docs/contract.md §3 script API). Built into guest.generated.ts by guest/generate.ts; it may import only
 // from guest/, and only what the bundle should carry.

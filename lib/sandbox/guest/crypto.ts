@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS (see guest/core.ts): the `crypto` global, hashing and randomness done by the host.
 import type { BytesArg, Chunk, HashAlgorithm, Intrinsics } from './boundary.ts';
 

@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS (see guest/core.ts): what the host needs only when a script failed, compiled on the
 // first failure of a module (most never fail).
 import type { FaultHelpers, Intrinsics } from './boundary.ts';

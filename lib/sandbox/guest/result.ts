@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS (see guest/core.ts): a script's result as plain data for the host (guest/boundary.ts's
 // Finished), or why it has none. Made by the core, before any user code runs, from the captured intrinsics.
 import type { Finished, Intrinsics, JsonText } from './boundary.ts';

@@ -1,3 +1,4 @@
+/* v8 ignore file -- runs inside QuickJS from guest.generated.ts, where V8's coverage cannot see it; test/sandbox runs it end to end. */
 // Runs inside QuickJS (see guest/core.ts): TextEncoder and TextDecoder, UTF-8 only, the work done by the host.
 import type { Chunk, Intrinsics } from './boundary.ts';
 

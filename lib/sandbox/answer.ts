@@ -1,6 +1,6 @@
 // The final answer of an execution: the script's result merged over the responder's defaults, or the
 // failure answer of docs/contract.md §3.
-import type { WorkerAnswer } from './protocol.ts';
+import type { RunAnswer } from './protocol.ts';
 import type { ResponseDefaults, ScriptExecution, ScriptLimits, ScriptOutcome } from './types.ts';
 
 const failureHeaders = (): Array<[string, string]> => [['content-type', 'text/plain; charset=utf-8']];
@@ -42,7 +42,7 @@ export function failureText(
 }
 
 export function toExecution(
-  answer: WorkerAnswer,
+  answer: RunAnswer,
   defaults: ResponseDefaults,
   limits: ScriptLimits,
 ): Omit<ScriptExecution, 'seed' | 'startedAtMs'> {

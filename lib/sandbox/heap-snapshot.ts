@@ -9,7 +9,7 @@
 // Memory above the break is zero in a fresh module; what an execution wrote there is zeroed again, so the
 // walk over dlmalloc's chunks (which stops at the first zero header) always ends at the break.
 
-import { type HeapWalk, walkHeap } from './heap-usage.ts';
+import { chunkHeaderBytes, type HeapWalk, walkHeap } from './heap-usage.ts';
 
 /** Granularity of the zero scan that finds the untouched stack. */
 const scanPageBytes = 16 * 1024;
@@ -27,26 +27,26 @@ export class HeapSnapshot {
   readonly breakBytes: number;
 
   /**
-   * @param firstChunk address of dlmalloc's first chunk header (the first `malloc` result minus 8)
+   * @param firstPayload the address the module's first allocation returned (see heap-usage.ts)
    * @param ballast a region allocated once and never written, left out of the copy
    */
   static take(
     memory: WebAssembly.Memory,
-    firstChunk: number,
+    firstPayload: number,
     ballast?: { start: number; end: number },
   ): HeapSnapshot {
-    const skips = [untouchedStack(memory, firstChunk)];
+    const skips = [untouchedStack(memory, firstPayload - chunkHeaderBytes)];
     if (ballast) skips.push({ start: alignUp(ballast.start + 64), end: alignDown(ballast.end - 64) });
     return new HeapSnapshot(
       memory,
-      firstChunk,
+      firstPayload,
       skips.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start),
     );
   }
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
-    private readonly firstChunk: number,
+    private readonly firstPayload: number,
     private readonly skips: Skip[],
   ) {
     this.breakBytes = this.use().endBytes;
@@ -62,7 +62,7 @@ export class HeapSnapshot {
 
   /** A snapshot of the memory as it is now, leaving out what this one leaves out. */
   takeAnother(): HeapSnapshot {
-    return new HeapSnapshot(this.memory, this.firstChunk, this.skips);
+    return new HeapSnapshot(this.memory, this.firstPayload, this.skips);
   }
 
   /**
@@ -71,7 +71,7 @@ export class HeapSnapshot {
    */
   use(): HeapWalk {
     return (
-      walkHeap(this.memory.buffer, this.firstChunk + 8) ?? {
+      walkHeap(this.memory.buffer, this.firstPayload) ?? {
         inUseBytes: 0,
         endBytes: this.memory.buffer.byteLength,
       }

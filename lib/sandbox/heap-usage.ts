@@ -8,7 +8,8 @@
 
 const inUseBit = 2;
 const flagBits = 7;
-const headerBytes = 8;
+/** dlmalloc's chunk header on wasm32 (two size_t: the previous chunk's size and this one's): a chunk's payload starts this far after the chunk. */
+export const chunkHeaderBytes = 8;
 /** A walk longer than this (a heap of tiny chunks beyond any limit) is not trusted. */
 const maxChunks = 16_000_000;
 
@@ -25,14 +26,14 @@ export interface HeapWalk {
  */
 export function walkHeap(buffer: ArrayBuffer, firstPayload: number): HeapWalk | undefined {
   const words = new Uint32Array(buffer);
-  let chunk = firstPayload - headerBytes;
+  let chunk = firstPayload - chunkHeaderBytes;
   let used = 0;
   for (let count = 0; count < maxChunks; count++) {
-    if (chunk < 0 || chunk + headerBytes > buffer.byteLength || chunk % 4 !== 0) return undefined;
+    if (chunk < 0 || chunk + chunkHeaderBytes > buffer.byteLength || chunk % 4 !== 0) return undefined;
     const head = words[(chunk + 4) >>> 2] as number;
     const size = head & ~flagBits;
     // The fencepost after the top chunk has no size: the end of the heap.
-    if (size < headerBytes * 2) return { inUseBytes: used, endBytes: chunk };
+    if (size < chunkHeaderBytes * 2) return { inUseBytes: used, endBytes: chunk };
     if (head & inUseBit) used += size;
     chunk += size;
   }

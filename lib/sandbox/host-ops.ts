@@ -2,6 +2,7 @@
 // Errors are thrown as `{ name, message }` so that nothing of the host (stack, paths) reaches the script.
 import { type Cipher, createCipheriv, createHash, createHmac, randomFillSync } from 'node:crypto';
 import { consoleMaxLineChars, consoleMaxLines, consoleMaxTotalChars } from '../limits.ts';
+import type { HashAlgorithm } from './guest/boundary.ts';
 import type { ConsoleLevel, ConsoleLine } from './types.ts';
 
 export class GuestError {
@@ -51,8 +52,6 @@ export function btoa(data: string): string {
   }
   return Buffer.from(data, 'latin1').toString('base64');
 }
-
-export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
 export function hmac(
   algorithm: HashAlgorithm,

@@ -4,7 +4,7 @@ import { Confinement } from './confinement.ts';
 import { newSeed, seedBytes } from './host-ops.ts';
 import { resolveLimits } from './limits.ts';
 import { WorkerPool } from './pool.ts';
-import type { WorkerAnswer } from './protocol.ts';
+import type { RunAnswer } from './protocol.ts';
 import type { RecycleReason, ScriptExecution, ScriptRun, SyntaxCheck } from './types.ts';
 
 export { type ContextSource, scriptContext } from './context.ts';
@@ -51,7 +51,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       const seed = run.seed ?? newSeed();
       if (seed.byteLength !== seedBytes) throw new RangeError(`a seed has ${seedBytes} bytes`);
       const nowMs = run.nowMs ?? Date.now();
-      const reply = (await pool.submit(
+      const reply = await pool.run(
         {
           kind: 'run',
           script: run.script,
@@ -61,8 +61,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
           seed,
           nowMs,
         },
-        (reason, elapsedMs): WorkerAnswer => ({
-          id: 0,
+        (reason, elapsedMs): RunAnswer => ({
           outcome: reason === 'hard-stop' ? 'timeout' : 'error',
           ...(reason === 'hard-stop' ? {} : { message: 'the sandbox stopped unexpectedly' }),
           console: [],
@@ -71,21 +70,17 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
           recycled: reason,
         }),
         confinement.has(run.script),
-      )) as WorkerAnswer;
+      );
       if (reply.outcome === 'timeout') confinement.add(run.script);
       counters.executions++;
       countRecycle(reply.recycled);
       return { ...toExecution(reply, run.defaults, limits), seed, startedAtMs: nowMs };
     },
     async checkSyntax(script) {
-      const reply = await pool.submit(
-        { kind: 'check', script, limits: resolveLimits(undefined) },
-        (reason) => {
-          countRecycle(reason);
-          return { id: 0, check: { ok: false, message: 'the syntax check did not finish', line: 1 } };
-        },
-      );
-      return 'check' in reply ? reply.check : { ok: false, message: 'the syntax check failed', line: 1 };
+      return pool.check({ kind: 'check', script }, (reason) => {
+        countRecycle(reason);
+        return { ok: false, message: 'the syntax check did not finish', line: 1 };
+      });
     },
     stats() {
       return { executions: counters.executions, recycles: { ...counters.recycles } };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { hardStopGraceMs } from '../limits.ts';
 import { wasmFilePath, workerEntry } from './files.ts';
-import type { WorkerAnswer, WorkerInit, WorkerRequest } from './protocol.ts';
+import type { CheckJob, FromWorker, InitMessage, RunAnswer, RunJob, ToWorker } from './protocol.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
 import { stackTopOf } from './wasm-layout.ts';
 
@@ -21,15 +21,20 @@ const maxFailedStarts = 3;
  */
 const workerStackSizeMb = 64;
 
-type Reply = WorkerAnswer | { id: number; check: SyntaxCheck };
-type Job = {
-  request: Omit<WorkerRequest, 'id'>;
-  /** Runs on the pool's last worker only (a script that recently ran out of time). */
-  confined: boolean;
+/** What a job's caller gets when its worker is stopped before it answered. */
+export type OnStop<Reply> = (reason: RecycleReason, elapsedMs: number) => Reply;
+
+interface Waiter<J extends RunJob | CheckJob, Reply> {
+  job: J;
   resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
-  onStop: (reason: RecycleReason, elapsedMs: number) => Reply;
-};
+  onStop: OnStop<Reply>;
+}
+/** A job and its caller, tagged by the job's kind so that a reply of the wrong kind cannot resolve it. */
+type Job = { confined: boolean } & (
+  | ({ kind: 'run' } & Waiter<RunJob, RunAnswer>)
+  | ({ kind: 'check' } & Waiter<CheckJob, SyntaxCheck>)
+);
 
 interface Slot {
   worker: Worker | undefined;
@@ -44,9 +49,9 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
   private failedStarts = 0;
-  private wasm: Promise<Pick<WorkerInit, 'wasmModule' | 'heapStartBytes'>> | undefined;
+  private wasm: Promise<Pick<InitMessage, 'wasmModule' | 'heapStartBytes'>> | undefined;
 
-  /** @param upstreamAllowPrivate see WorkerInit */
+  /** @param upstreamAllowPrivate see InitMessage */
   constructor(
     size: number,
     private readonly upstreamAllowPrivate = false,
@@ -60,12 +65,26 @@ export class WorkerPool {
     for (const slot of this.slots) this.spawn(slot);
   }
 
-  submit(request: Omit<WorkerRequest, 'id'>, onStop: Job['onStop'], confined = false): Promise<Reply> {
-    if (this.closed) return Promise.reject(new Error('the sandbox is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, confined, resolve, reject, onStop });
-      this.dispatch();
-    });
+  /** @param confined runs on the pool's last worker only (a script that recently ran out of time) */
+  run(job: RunJob, onStop: OnStop<RunAnswer>, confined = false): Promise<RunAnswer> {
+    return new Promise((resolve, reject) =>
+      this.enqueue({ kind: 'run', job, confined, resolve, reject, onStop }),
+    );
+  }
+
+  check(job: CheckJob, onStop: OnStop<SyntaxCheck>): Promise<SyntaxCheck> {
+    return new Promise((resolve, reject) =>
+      this.enqueue({ kind: 'check', job, confined: false, resolve, reject, onStop }),
+    );
+  }
+
+  private enqueue(job: Job): void {
+    if (this.closed) {
+      job.reject(new Error('the sandbox is closed'));
+      return;
+    }
+    this.queue.push(job);
+    this.dispatch();
   }
 
   async close(): Promise<void> {
@@ -105,11 +124,10 @@ export class WorkerPool {
       if (!slot.ready) continue;
       const job = this.queue.splice(next, 1)[0] as Job;
       const id = this.nextId++;
-      const limitMs =
-        job.request.kind === 'check' ? checkTimeoutMs : job.request.limits.deadlineMs + hardStopGraceMs;
+      const limitMs = job.kind === 'check' ? checkTimeoutMs : job.job.limits.deadlineMs + hardStopGraceMs;
       const timer = setTimeout(() => this.stop(slot, 'hard-stop'), limitMs);
       slot.job = { ...job, id, timer, started: performance.now() };
-      worker.postMessage({ ...job.request, id } satisfies WorkerRequest);
+      worker.postMessage({ ...job.job, id } satisfies ToWorker);
     }
   }
 
@@ -131,17 +149,18 @@ export class WorkerPool {
         // A pool of one confines nothing, and its worker keeps normal priority.
         const confinedLane = this.slots.length > 1 && this.runsConfined(slot);
         worker.postMessage({
+          kind: 'init',
           ...wasm,
           confinedLane,
           upstreamAllowPrivate: this.upstreamAllowPrivate,
-        } satisfies WorkerInit);
+        } satisfies ToWorker);
       },
       // No WebAssembly to run: the worker goes, and the start counts as failed.
       () => this.stop(slot, 'worker-exit', worker),
     );
-    worker.on('message', (reply: Reply | { ready: true }) => {
+    worker.on('message', (reply: FromWorker) => {
       if (slot.worker !== worker) return;
-      if ('ready' in reply) {
+      if (reply.kind === 'ready') {
         slot.ready = true;
         this.failedStarts = 0;
         this.dispatch();
@@ -152,7 +171,9 @@ export class WorkerPool {
       clearTimeout(job.timer);
       slot.job = undefined;
       if (!this.queue.some((waiting) => this.takes(slot, waiting))) worker.unref();
-      job.resolve(reply);
+      if (reply.kind === 'ran' && job.kind === 'run') job.resolve(reply.answer);
+      else if (reply.kind === 'checked' && job.kind === 'check') job.resolve(reply.check);
+      else job.reject(new Error(`the sandbox worker answered a ${job.kind} job with ${reply.kind}`));
       this.dispatch();
     });
     // A worker that dies on its own (a V8 heap limit, a crash) is replaced like a hard-stopped one.
@@ -179,7 +200,9 @@ export class WorkerPool {
     slot.job = undefined;
     if (job) {
       clearTimeout(job.timer);
-      job.resolve(job.onStop(reason, performance.now() - job.started));
+      const elapsedMs = performance.now() - job.started;
+      if (job.kind === 'run') job.resolve(job.onStop(reason, elapsedMs));
+      else job.resolve(job.onStop(reason, elapsedMs));
     }
     if (!this.closed) this.dispatch();
   }

@@ -1,4 +1,5 @@
-// Messages between the pool (main thread) and a sandbox worker.
+// Messages between the pool (main thread) and a sandbox worker: tagged unions both ways, so each side
+// switches on `kind` and the type checker knows what every message carries.
 import type {
   ConsoleLine,
   RecycleReason,
@@ -6,24 +7,30 @@ import type {
   ScriptLimits,
   ScriptOutcome,
   ScriptSecrets,
+  SyntaxCheck,
   UpstreamRecord,
 } from './types.ts';
 
-export interface WorkerRequest {
-  id: number;
-  kind: 'run' | 'check';
+/** One execution. */
+export interface RunJob {
+  kind: 'run';
   script: string;
   context?: ScriptContext;
   secrets?: ScriptSecrets;
   limits: ScriptLimits;
-  /** The execution's seed and start time (docs/contract.md §9), for a run. */
+  /** The execution's seed and start time (docs/contract.md §9). */
   seed?: Uint8Array;
   nowMs?: number;
 }
 
+/** A compile without a run. */
+export interface CheckJob {
+  kind: 'check';
+  script: string;
+}
+
 /** One execution as the worker saw it: the script's own result (not yet merged over the defaults). */
-export interface WorkerAnswer {
-  id: number;
+export interface RunAnswer {
   outcome: ScriptOutcome;
   statusCode?: number;
   headers?: Array<[string, string]>;
@@ -41,8 +48,9 @@ export interface WorkerAnswer {
   upstream?: UpstreamRecord[];
 }
 
-/** The first message to a worker. */
-export interface WorkerInit {
+/** The first message to a worker, and only the first. */
+export interface InitMessage {
+  kind: 'init';
   wasmModule: WebAssembly.Module;
   heapStartBytes: number | undefined;
   /** The worker that confined scripts run on (thread-priority.ts), where the pool has others. */
@@ -50,3 +58,14 @@ export interface WorkerInit {
   /** Script calls may reach private addresses (`FORWARD_ALLOW_PRIVATE=true`, local testing only). */
   upstreamAllowPrivate: boolean;
 }
+
+/** A job as sent: the id comes back with its reply. */
+export type JobMessage = (RunJob | CheckJob) & { id: number };
+
+export type ToWorker = InitMessage | JobMessage;
+
+export type FromWorker =
+  /** The worker has loaded QuickJS and prepared its first context. */
+  | { kind: 'ready' }
+  | { kind: 'ran'; id: number; answer: RunAnswer }
+  | { kind: 'checked'; id: number; check: SyntaxCheck };

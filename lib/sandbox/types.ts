@@ -1,4 +1,5 @@
 // The sandbox's public types: what goes into one script execution and what comes out (docs/contract.md §3).
+import type { ConsoleLevel } from './guest/boundary.ts';
 
 /** How a script execution ended; the history, the dry run and the metrics all name outcomes from this list. */
 export const scriptOutcomes = [
@@ -49,7 +50,8 @@ export interface ResponseDefaults {
   body: Uint8Array;
 }
 
-export type ConsoleLevel = 'log' | 'info' | 'warn' | 'error';
+// Declared with the host/guest contract (guest/boundary.ts), where the guest's sources can import it.
+export type { ConsoleLevel };
 export interface ConsoleLine {
   level: ConsoleLevel;
   message: string;

@@ -4,40 +4,49 @@ import { parentPort } from 'node:worker_threads';
 import { UpstreamClient } from '../forwarding/client.ts';
 import { defaultScriptLimits } from '../limits.ts';
 import { Engine } from './engine.ts';
-import type { WorkerInit, WorkerRequest } from './protocol.ts';
+import type { FromWorker, InitMessage, JobMessage, ToWorker } from './protocol.ts';
 import { lowerThreadPriority } from './thread-priority.ts';
 
 const port = parentPort;
 if (!port) throw new Error('lib/sandbox/worker.ts runs as a worker thread only');
+const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-// The first message carries the compiled WebAssembly (compiled once by the pool while this thread started).
-let queue: Promise<void> | undefined;
-let engine: Engine;
-port.on('message', (message: WorkerInit | WorkerRequest) => {
-  if (!queue) {
-    const init = message as WorkerInit;
-    if (init.confinedLane) lowerThreadPriority();
-    // The HTTP client lives in this thread: a hard stop (the thread terminated) closes its sockets too.
-    const upstream = new UpstreamClient({ allowPrivate: init.upstreamAllowPrivate });
-    engine = new Engine(init.wasmModule, init.heapStartBytes, upstream);
-    queue = engine.prepareIdle(defaultScriptLimits.memoryBytes).then(() => port.postMessage({ ready: true }));
+// Jobs wait for the engine, which the init message (the compiled WebAssembly, compiled once by the pool while
+// this thread started) makes.
+let queue: Promise<Engine> | undefined;
+port.on('message', (message: ToWorker) => {
+  if (message.kind === 'init') {
+    queue = start(message);
     return;
   }
-  const request = message as WorkerRequest;
-  queue = queue.then(() => handle(request));
+  if (!queue) throw new Error('a job came before the init message');
+  queue = queue.then(async (engine) => {
+    await handle(engine, message);
+    return engine;
+  });
 });
 
-async function handle(request: WorkerRequest): Promise<void> {
-  if (request.kind === 'check') {
-    port?.postMessage({ id: request.id, check: await engine.checkSyntax(request.script) });
+async function start(init: InitMessage): Promise<Engine> {
+  if (init.confinedLane) lowerThreadPriority();
+  // The HTTP client lives in this thread: a hard stop (the thread terminated) closes its sockets too.
+  const upstream = new UpstreamClient({ allowPrivate: init.upstreamAllowPrivate });
+  const engine = new Engine(init.wasmModule, init.heapStartBytes, upstream);
+  await engine.prepareIdle(defaultScriptLimits.memoryBytes);
+  reply({ kind: 'ready' });
+  return engine;
+}
+
+async function handle(engine: Engine, job: JobMessage): Promise<void> {
+  if (job.kind === 'check') {
+    reply({ kind: 'checked', id: job.id, check: await engine.checkSyntax(job.script) });
     return;
   }
-  const answer = await engine.run(request);
+  const answer = await engine.run(job);
   const body = answer.body;
   const ownsBuffer =
     body !== undefined && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-  port?.postMessage(answer, ownsBuffer ? [body.buffer as ArrayBuffer] : []);
+  reply({ kind: 'ran', id: job.id, answer }, ownsBuffer ? [body.buffer as ArrayBuffer] : []);
   setImmediate(() => {
-    void engine.idle(request.limits.memoryBytes);
+    void engine.idle(job.limits.memoryBytes);
   });
 }

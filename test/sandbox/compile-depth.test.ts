@@ -6,7 +6,7 @@ import { Engine } from '../../lib/sandbox/engine.ts';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
-import type { WorkerRequest } from '../../lib/sandbox/protocol.ts';
+import type { RunJob } from '../../lib/sandbox/protocol.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
 
 const sandbox = createSandbox();
@@ -104,8 +104,7 @@ describe('an engine whose host stack runs out before QuickJS notices', () => {
   // On this thread's ~1 MB native stack (a sandbox worker has 64 MiB) the parser overflows the host's stack
   // long before QuickJS's 512 KiB: the engine answers for it and drops only the module.
   const engine = new Engine(new WebAssembly.Module(readFileSync(wasmFilePath())));
-  const request = (script: string): WorkerRequest => ({
-    id: 1,
+  const request = (script: string): RunJob => ({
     kind: 'run',
     script,
     context: requestContext(),

@@ -8,7 +8,8 @@ import { Engine } from '../../lib/sandbox/engine.ts';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
-import type { WorkerRequest } from '../../lib/sandbox/protocol.ts';
+import { ModulePool } from '../../lib/sandbox/module-pool.ts';
+import type { RunJob } from '../../lib/sandbox/protocol.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
 
 const mebibytes = (n: number) => Math.round(n * 1024 * 1024);
@@ -29,8 +30,7 @@ describe('memory size classes', () => {
 
 describe('an engine serving more distinct memory limits than classes it builds', () => {
   const engine = new Engine(new WebAssembly.Module(readFileSync(wasmFilePath())));
-  const request = (script: string, memoryBytes: number): WorkerRequest => ({
-    id: 1,
+  const request = (script: string, memoryBytes: number): RunJob => ({
     kind: 'run',
     script,
     context: requestContext(),
@@ -38,7 +38,7 @@ describe('an engine serving more distinct memory limits than classes it builds',
   });
 
   it('builds one module per class involved, however the limits alternate', async () => {
-    const builds = vi.spyOn(Engine.prototype as unknown as { newSlot: () => unknown }, 'newSlot');
+    const builds = vi.spyOn(ModulePool.prototype as unknown as { newModule: () => unknown }, 'newModule');
     const classesInvolved = new Set(limits.map(scriptMemoryClassBytes)).size;
     expect(classesInvolved).toBeGreaterThan(4);
     for (let i = 0; i < 40; i++) {

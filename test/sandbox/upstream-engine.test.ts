@@ -5,13 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../../lib/sandbox/engine.ts';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
-import type { WorkerRequest } from '../../lib/sandbox/protocol.ts';
+import type { RunJob } from '../../lib/sandbox/protocol.ts';
 import { UpstreamFailure, type UpstreamTransport } from '../../lib/sandbox/upstream.ts';
 import { requestContext, text } from './fixtures.ts';
 
 const wasm = new WebAssembly.Module(readFileSync(wasmFilePath()));
-const request = (script: string, deadlineMs = 5_000): WorkerRequest => ({
-  id: 1,
+const request = (script: string, deadlineMs = 5_000): RunJob => ({
   kind: 'run',
   script,
   context: requestContext(),

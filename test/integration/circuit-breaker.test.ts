@@ -9,6 +9,7 @@ import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
 import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
 import { createSandbox, type Sandbox } from '../../lib/sandbox/index.ts';
 import { CircuitBreaker } from '../../lib/webhook/circuit-breaker.ts';
+import { publicAnswerPolicy } from '../../lib/webhook/response-encoding.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { apiGatewayEvent } from '../support/events.ts';
 
@@ -99,7 +100,10 @@ describe('circuit breaker through the webhook core', () => {
     const answer = await request('/cb-fallback/hook');
 
     expect(answer).toMatchObject({ statusCode: 202, body: '{"queued":true}' });
-    expect(answer.headers).toEqual({ 'content-type': 'application/json' });
+    expect(answer.headers).toEqual({
+      'content-type': 'application/json',
+      'content-security-policy': publicAnswerPolicy,
+    });
   });
 
   it('closes when the trial after the cool-down succeeds', async () => {

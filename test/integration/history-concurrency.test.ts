@@ -1,6 +1,7 @@
-// The history's place is taken while the script runs (issue 16): once the answer is known a tracked request
-// waits for one write, the handler still returns only after it, and under concurrency, with requests that take
-// a place and then keep nothing, the ring never shows more than N, nor an entry twice, nor one it was not given.
+// The history's place is taken while the script runs, or before it by a warm process (issue 16): once the answer
+// is known a tracked request waits for one round trip (the write and the next number's reservation), the handler
+// returns only after it, and under concurrency, with requests that take a place and then keep nothing, the ring
+// never shows more than N, nor an entry twice, nor one it was not given.
 import { describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
@@ -53,6 +54,11 @@ function loggedStores(log: string[]) {
   return stores;
 }
 
+const sentIn = (log: string[]) => log.filter((entry) => entry.startsWith('sent')).sort();
+/** How many times the calls logged wait for an answer before the next call goes out. */
+const roundTrips = (log: string[]) =>
+  log.filter((entry, i) => entry.startsWith('sent') && (i === 0 || !log[i - 1]?.startsWith('sent'))).length;
+
 function handlerOver(stores: ReturnType<typeof createStores>, sandbox: ScriptRunner) {
   return createApiGatewayHandler({
     definitions: new DefinitionCache({ load: (ns) => db.stores.responders.listAll(ns), ttlMs: 60_000 }),
@@ -65,30 +71,53 @@ function handlerOver(stores: ReturnType<typeof createStores>, sandbox: ScriptRun
 const tracked = (id: string) => trackedRequest(id, 0);
 
 describe('history off the answer path', () => {
-  it('takes the place while the script runs, then writes once, and returns only after that write', async () => {
+  /** A script that ends once `ready` holds for the calls logged so far; a core that starts them later fails below. */
+  const scriptAfter = (log: string[], ready: (log: string[]) => boolean): ScriptRunner => ({
+    run: async () => {
+      const deadline = Date.now() + 2000;
+      while (!ready(log) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('answer');
+      return execution();
+    },
+  });
+
+  it('in a cold process takes the number while the script runs, then writes and reserves in one round trip', async () => {
     await scripted('overlap');
     const log: string[] = [];
     const stores = loggedStores(log);
-    const sandbox: ScriptRunner = {
-      // The script ends once the counter update has gone out; a core that starts it later fails below.
-      run: async () => {
-        const deadline = Date.now() + 2000;
-        while (!log.includes('sent UpdateItemCommand') && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        log.push('answer');
-        return execution();
-      },
-    };
+    const sandbox = scriptAfter(log, (calls) => calls.includes('sent UpdateItemCommand'));
     const result = await handlerOver(stores, sandbox)(apiGatewayEvent({ rawPath: '/overlap/hook' }));
     log.push('returned');
     stores.clients.client.destroy();
 
     expect(result.statusCode).toBe(200);
-    const afterAnswer = log.slice(log.indexOf('answer') + 1);
     expect(log.indexOf('sent UpdateItemCommand')).toBeLessThan(log.indexOf('answer'));
-    expect(afterAnswer.filter((entry) => entry.startsWith('sent'))).toEqual(['sent PutItemCommand']);
-    expect(afterAnswer.at(-2)).toBe('done PutItemCommand');
+    const afterAnswer = log.slice(log.indexOf('answer') + 1);
+    expect(sentIn(afterAnswer)).toEqual(['sent PutItemCommand', 'sent UpdateItemCommand']);
+    expect(roundTrips(afterAnswer)).toBe(1);
+    expect(afterAnswer.at(-2)?.startsWith('done')).toBe(true);
+  });
+
+  it('in a warm process calls nothing before the answer and makes one round trip after it', async () => {
+    await scripted('warm');
+    const log: string[] = [];
+    const stores = loggedStores(log);
+    const handle = handlerOver(
+      stores,
+      scriptAfter(log, () => true),
+    );
+    await handle(apiGatewayEvent({ rawPath: '/warm/hook', requestId: 'first' }));
+    log.length = 0;
+    const result = await handle(apiGatewayEvent({ rawPath: '/warm/hook', requestId: 'second' }));
+    log.push('returned');
+    stores.clients.client.destroy();
+
+    expect(result.statusCode).toBe(200);
+    expect(log[0]).toBe('answer');
+    const afterAnswer = log.slice(1, -1);
+    expect(sentIn(afterAnswer)).toEqual(['sent PutItemCommand', 'sent UpdateItemCommand']);
+    expect(roundTrips(afterAnswer)).toBe(1);
+    expect(afterAnswer).toHaveLength(4);
   });
 
   it('leaves nothing in flight and records nothing when the sandbox fails', async () => {

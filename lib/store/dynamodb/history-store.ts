@@ -78,7 +78,7 @@ export class DynamoHistoryStore implements HistoryStore {
       const { number, next } = await counted;
       // Unused, a number serves the next request as well as a reserved one.
       if (!request) {
-        this.#held.set(responderId, next ?? number);
+        this.#hold(responderId, next ?? number);
         return;
       }
       // Both awaited: Lambda freezes the process once the handler returns, so nothing may stay in flight.
@@ -87,7 +87,7 @@ export class DynamoHistoryStore implements HistoryStore {
         next ?? this.#count(pk, expiresAt),
       ]);
       // A failed reservation loses nothing: the next request takes its number while its script runs.
-      if (reserved.status === 'fulfilled') this.#held.set(responderId, reserved.value);
+      if (reserved.status === 'fulfilled') this.#hold(responderId, reserved.value);
       if (written.status === 'rejected') throw written.reason;
       if (written.value || number !== held) return;
       // N numbers or more were issued while this one was held, and the slot keeps a newer one: the newest request
@@ -131,6 +131,15 @@ export class DynamoHistoryStore implements HistoryStore {
       { pk: historyPk(responderId), sk: historyCounterSk },
       ...slots.map(({ pk, sk }) => ({ pk, sk })),
     ]);
+  }
+
+  /**
+   * Requests of one process in parallel (a local server; a Lambda environment has one at a time) each reserve a
+   * number: the highest is kept, the one nearest the count, so the next request lands no further behind than needed.
+   */
+  #hold(responderId: string, numbered: HeldNumber): void {
+    const held = this.#held.get(responderId);
+    if (!held || held.seq < numbered.seq) this.#held.set(responderId, numbered);
   }
 
   async #count(pk: string, expiresAt: number): Promise<HeldNumber> {

@@ -109,11 +109,12 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(503, unavailableText);
     }
     const keep = responder.settings.requestsToTrack;
-    // The history's place is taken while the answer is made, so the answer then waits for one write, not two.
+    // The history's place is taken while the answer is made (or was, by this process's previous request), so the
+    // answer then waits for one round trip.
     const entry = keep > 0 ? deps.history.begin(responder.id, keep) : undefined;
     const answer = await answerUnlessBroken(responder, request, deps, secrets).catch(
       async (error: unknown) => {
-        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
+        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused, for the next.
         await entry?.finish().catch(() => {});
         throw error;
       },
@@ -133,7 +134,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     }
     if (entry) {
       try {
-        // A script's `skipRequest` leaves its place unused: waited for, nothing written.
+        // A script's `skipRequest` leaves its place unused, for the next request: waited for, nothing written.
         await entry.finish(
           answer.execution?.skipRequest === true ? undefined : trackedRequest(request, answer),
         );

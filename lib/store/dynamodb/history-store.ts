@@ -1,10 +1,10 @@
 // Tracked requests in DynamoDB (docs/contract.md §4), capped at N per responder without scanning or deleting: an atomic
 // counter numbers the requests, request n goes to slot n mod N, so the (N+1)-th overwrites the oldest.
 // Each item carries a TTL of 7 days; DynamoDB deletes expired items lazily, so readers skip them too.
-// A warm process holds the number of its next tracked request of a responder, reserved while its previous one was
-// written: once the answer is known, the slot write and the next reservation go out together, one round trip. A
-// process holding none (cold, or its number older than historyHeldNumberMaxAgeMs) takes one while the script runs.
-// A number not used (a request not kept, a number dropped) leaves its slot with the older entry, never more than N.
+// Each request takes its number and reserves its process's next one while its script runs (a warm process holds the
+// number its previous request reserved; a cold one takes two in one counter call), so only the slot write follows
+// the answer. A held number older than historyHeldNumberMaxAgeMs is dropped for a fresh one. A number not used (a
+// request not kept, a number dropped) leaves its slot with the older entry, never more than N.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyHeldNumberMaxAgeMs, historyTtlSeconds } from '../../limits.ts';
@@ -65,35 +65,33 @@ export class DynamoHistoryStore implements HistoryStore {
     const expiresAt = Math.floor(this.#now() / 1000) + historyTtlSeconds;
     const held = this.#held.get(responderId);
     this.#held.delete(responderId);
-    const counted: Promise<{ number: HeldNumber; next?: HeldNumber }> =
-      held && this.#now() - held.takenAtMs < historyHeldNumberMaxAgeMs
-        ? Promise.resolve({ number: held })
-        : this.#count(pk, expiresAt).then((taken) =>
-            // Nobody took a number since the one held too long: it is still the newest, and leaves no gap.
-            held && taken.seq === held.seq + 1 ? { number: held, next: taken } : { number: taken },
-          );
+    const { numbered, next } = this.#take(pk, expiresAt, held);
     // Handled here so that a request which never finishes leaves no unhandled rejection; `finish` rethrows it.
-    counted.catch(() => {});
+    numbered.catch(() => {});
+    next.catch(() => {});
     const finish = async (request?: TrackedRequest) => {
-      const { number, next } = await counted;
-      // Unused, a number serves the next request as well as a reserved one.
+      const number = await numbered;
       if (!request) {
-        this.#hold(responderId, next ?? number);
+        // Unused, a number serves the next request as well as a reserved one: the higher is kept.
+        this.#hold(responderId, number);
+        const reserved = await next.catch(() => undefined);
+        if (reserved) this.#hold(responderId, reserved);
         return;
       }
       // Both awaited: Lambda freezes the process once the handler returns, so nothing may stay in flight.
       const [written, reserved] = await Promise.allSettled([
         this.#put(pk, keep, number.seq, request, expiresAt),
-        next ?? this.#count(pk, expiresAt),
+        next,
       ]);
       // A failed reservation loses nothing: the next request takes its number while its script runs.
-      if (reserved.status === 'fulfilled') this.#hold(responderId, reserved.value);
+      const nextNumber = reserved.status === 'fulfilled' ? reserved.value : undefined;
+      if (nextNumber) this.#hold(responderId, nextNumber);
       if (written.status === 'rejected') throw written.reason;
       if (written.value || number !== held) return;
       // N numbers or more were issued while this one was held, and the slot keeps a newer one: the newest request
-      // must not be the one dropped, so it is written once more, under the number reserved beside that write.
+      // must not be the one dropped, so it is written once more, under the number reserved for the next.
       this.#held.delete(responderId);
-      const fresh = reserved.status === 'fulfilled' ? reserved.value : await this.#count(pk, expiresAt);
+      const fresh = nextNumber ?? (await this.#count(pk, expiresAt, 1));
       await this.#put(pk, keep, fresh.seq, request, expiresAt);
     };
     return { finish };
@@ -134,6 +132,31 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   /**
+   * This request's number and the next one's, both asked for while the script runs, so that only the slot write
+   * follows the answer: a fresh held number and one more; without one, two numbers in one counter call. A number
+   * held too long is dropped (the other processes numbered theirs meanwhile) unless nobody took one since.
+   */
+  #take(
+    pk: string,
+    expiresAt: number,
+    held: HeldNumber | undefined,
+  ): { numbered: Promise<HeldNumber>; next: Promise<HeldNumber | undefined> } {
+    if (held && this.#now() - held.takenAtMs < historyHeldNumberMaxAgeMs) {
+      return { numbered: Promise.resolve(held), next: this.#count(pk, expiresAt, 1) };
+    }
+    if (!held) {
+      const taken = this.#count(pk, expiresAt, 2);
+      return { numbered: taken.then((two) => ({ ...two, seq: two.seq - 1 })), next: taken };
+    }
+    const taken = this.#count(pk, expiresAt, 1);
+    const stillNewest = (one: HeldNumber) => one.seq === held.seq + 1;
+    return {
+      numbered: taken.then((one) => (stillNewest(one) ? held : one)),
+      next: taken.then((one) => (stillNewest(one) ? one : undefined)),
+    };
+  }
+
+  /**
    * Requests of one process in parallel (a local server; a Lambda environment has one at a time) each reserve a
    * number: the highest is kept, the one nearest the count, so the next request lands no further behind than needed.
    */
@@ -142,15 +165,19 @@ export class DynamoHistoryStore implements HistoryStore {
     if (!held || held.seq < numbered.seq) this.#held.set(responderId, numbered);
   }
 
-  async #count(pk: string, expiresAt: number): Promise<HeldNumber> {
+  /** Takes `count` numbers; the highest is returned. */
+  async #count(pk: string, expiresAt: number, count: number): Promise<HeldNumber> {
     const takenAtMs = this.#now();
     const result = await this.#documents.send(
       new UpdateCommand({
         TableName: this.#table,
         Key: { pk, sk: historyCounterSk },
-        UpdateExpression: 'ADD seq :one SET #ttl = :counterExpiresAt',
+        UpdateExpression: 'ADD seq :count SET #ttl = :counterExpiresAt',
         ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-        ExpressionAttributeValues: { ':one': 1, ':counterExpiresAt': expiresAt + counterTtlMarginSeconds },
+        ExpressionAttributeValues: {
+          ':count': count,
+          ':counterExpiresAt': expiresAt + counterTtlMarginSeconds,
+        },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

@@ -110,6 +110,14 @@ export const historyBodyMaxBytes = 64 * 1024;
  */
 export const historyResponseHeadersMaxBytes = 64 * 1024;
 export const historyTtlSeconds = 7 * 24 * 60 * 60;
+/**
+ * How long a process keeps the history number it reserved for its next tracked request of a responder. Past it the
+ * number is dropped and a fresh one taken while the script runs: a number held longer lets the other environments
+ * take more numbers meanwhile, so the entry would land further behind theirs (and, past N of them, find its slot
+ * taken and need a second write). 10 s keeps the one-write path for an environment serving one request every few
+ * seconds and is far inside the counter's TTL (days), so a held number never outlives its counter.
+ */
+export const historyHeldNumberMaxAgeMs = 10_000;
 
 /** Saved tests a responder carries at most (docs/contract.md §9). */
 export const savedTestsMax = 20;

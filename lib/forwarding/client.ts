@@ -3,10 +3,9 @@
 // connects with, so the address checked is the address connected to (no DNS rebinding between the two); an IP
 // literal in the URL, which Node connects to without a lookup, is checked before.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
-import zlib from 'node:zlib';
+import type zlib from 'node:zlib';
 import { upstreamRequestBodyMaxBytes, upstreamResponseBodyMaxBytes } from '../limits.ts';
 import {
   endedMessage,
@@ -23,6 +22,21 @@ export interface UpstreamClientOptions {
   /** Resolves names (tests give their own); every address it gives is checked. */
   lookup?: typeof dnsLookup;
 }
+
+interface HttpStack {
+  http: typeof import('node:http');
+  https: typeof import('node:https');
+  zlib: typeof import('node:zlib');
+}
+let httpStack: Promise<HttpStack> | undefined;
+/**
+ * Node's HTTP client, loaded on the first upstream call of the thread: importing node:http costs a fresh worker
+ * thread 50-80 ms of CPU on Node 22, which every cold start paid though most scripts never call out.
+ */
+const loadHttpStack = () =>
+  (httpStack ??= Promise.all([import('node:http'), import('node:https'), import('node:zlib')]).then(
+    ([http, https, zlib]) => ({ http, https, zlib }),
+  ));
 
 const notAllowed = () => new UpstreamFailure('URL not allowed (non-public address)');
 
@@ -129,6 +143,8 @@ export class UpstreamClient implements UpstreamTransport {
     const method = checkMethod(call.method);
     const headers = checkHeaders(call.headers);
     const body = checkBody(call.body);
+    const { http, https, zlib } = await loadHttpStack();
+    if (signal?.aborted) throw new UpstreamFailure(endedMessage);
     return new Promise((resolve, reject) => {
       let done = false;
       const finish = (error: UpstreamFailure | undefined, response?: UpstreamResponse) => {
@@ -181,7 +197,7 @@ export class UpstreamClient implements UpstreamTransport {
         );
         response.on('end', () => {
           try {
-            finish(undefined, answerOf(response, Buffer.concat(chunks), call.decompress));
+            finish(undefined, answerOf(response, Buffer.concat(chunks), call.decompress && decodersOf(zlib)));
           } catch (error) {
             finish(error instanceof UpstreamFailure ? error : new UpstreamFailure('Upstream request failed'));
           }
@@ -196,20 +212,25 @@ const tooLarge = () =>
   new UpstreamFailure(`Upstream response body too large (more than ${upstreamResponseBodyMaxBytes} bytes)`);
 
 type Decoder = (data: Buffer, options: zlib.ZlibOptions) => Buffer;
-// zlib decodes zstd from Node 22.15 (Lambda runs Node 22); on an older Node a zstd body is left encoded. Read by
-// name because Node 20's types do not know it.
-const zstdDecompressSync = Reflect.get(zlib, 'zstdDecompressSync') as Decoder | undefined;
+type Decoders = Record<string, Decoder>;
 
-/** The codings this Node's zlib decodes. */
-const decoders: Record<string, Decoder> = {
-  gzip: zlib.gunzipSync,
-  'x-gzip': zlib.gunzipSync,
-  deflate: zlib.inflateSync,
-  br: (data, options) => zlib.brotliDecompressSync(data, options as zlib.BrotliOptions),
-  ...(zstdDecompressSync ? { zstd: zstdDecompressSync } : {}),
+/**
+ * The codings this Node's zlib decodes. zlib decodes zstd from Node 22.15 (Lambda runs Node 22); on an older Node
+ * a zstd body is left encoded. Read by name because Node 20's types do not know it.
+ */
+const decodersOf = (zlib: HttpStack['zlib']): Decoders => {
+  const zstdDecompressSync = Reflect.get(zlib, 'zstdDecompressSync') as Decoder | undefined;
+  return {
+    gzip: zlib.gunzipSync,
+    'x-gzip': zlib.gunzipSync,
+    deflate: zlib.inflateSync,
+    br: (data, options) => zlib.brotliDecompressSync(data, options as zlib.BrotliOptions),
+    ...(zstdDecompressSync ? { zstd: zstdDecompressSync } : {}),
+  };
 };
 
-function answerOf(response: http.IncomingMessage, raw: Buffer, decompress: boolean): UpstreamResponse {
+/** `decoders` false: the body is left as sent. */
+function answerOf(response: http.IncomingMessage, raw: Buffer, decoders: Decoders | false): UpstreamResponse {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -219,11 +240,11 @@ function answerOf(response: http.IncomingMessage, raw: Buffer, decompress: boole
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
-  if (decompress && codings.length > 0 && codings.every((coding) => coding in decoders)) {
+  if (decoders && codings.length > 0 && codings.every((coding) => coding in decoders)) {
     // Applied in the order listed, so undone in reverse; the output cap stops a compression bomb.
     for (const coding of codings.reverse()) {
       try {
-        body = (decoders[coding] as (typeof decoders)[string])(body, {
+        body = (decoders[coding] as Decoders[string])(body, {
           maxOutputLength: upstreamResponseBodyMaxBytes,
         });
       } catch (error) {

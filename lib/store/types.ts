@@ -28,7 +28,7 @@ export interface ResponderStore {
 export interface HistoryEntry {
   /**
    * Writes the request into its place. Without one (a request that is not kept), only waits for the place to be
-   * taken, so nothing is left in flight: the place stays with whatever it held.
+   * taken, so nothing is left in flight: the place stays with whatever it held, and may serve the next request.
    */
   finish(request?: TrackedRequest): Promise<void>;
 }
@@ -37,8 +37,9 @@ export interface HistoryStore {
   /** Keeps `request` as one of the newest `keep` requests of the responder. */
   record(responderId: string, keep: number, request: TrackedRequest): Promise<void>;
   /**
-   * Starts recording a request whose answer is not known yet: the place is taken while the answer is made, so
-   * `finish` is one write. Never rejects; a failure to take the place is thrown by `finish`.
+   * Starts recording a request whose answer is not known yet: the place is taken while the answer is made, or
+   * was reserved by the previous request, so `finish` is one round trip. Never rejects; a failure to take the
+   * place is thrown by `finish`.
    */
   begin(responderId: string, keep: number): HistoryEntry;
   /** The newest `keep` requests, newest first. */

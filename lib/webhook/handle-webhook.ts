@@ -3,13 +3,7 @@
 // one metrics record. Script faults are outcomes with their own answers (the sandbox's job), and a script that
 // keeps failing is not run for a while (the circuit breaker, docs/contract.md §10); faults of the platform (the store unreachable or throttled) answer 503 with a short text and are logged and counted.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { bytesToBase64 } from '../base64.ts';
-import {
-  historyBodyMaxBytes,
-  historyResponseHeadersMaxBytes,
-  lambdaResponseMaxBytes,
-  namespaceMaxChars,
-} from '../limits.ts';
+import { lambdaResponseMaxBytes, namespaceMaxChars } from '../limits.ts';
 import { logger as defaultLogger } from '../metrics/powertools.ts';
 import {
   type PublishRequestMetrics,
@@ -18,17 +12,16 @@ import {
 } from '../metrics/request-metrics.ts';
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { isNamespace } from '../responders/namespace.ts';
-import { breakerOutcome } from '../responders/outcomes.ts';
 import { selectResponder } from '../responders/routing.ts';
-import type { Responder, ResponderSettings, TrackedRequest, TrackedResponse } from '../responders/schema.ts';
+import type { Responder, ResponderSettings } from '../responders/schema.ts';
 import { asInvalid } from '../sandbox/answer.ts';
 import { scriptContext } from '../sandbox/context.ts';
-import { newSeed } from '../sandbox/host-ops.ts';
 import type { ScriptExecution, ScriptOutcome, ScriptRun, ScriptSecrets } from '../sandbox/types.ts';
 import { maskSecrets } from '../secrets/mask.ts';
 import type { HistoryStore } from '../store/types.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import { encodedResultBytes } from './response-encoding.ts';
+import { type Answer, trackedRequest } from './tracked-request.ts';
 import type { WebhookRequest, WebhookResponse } from './types.ts';
 
 /** The one sandbox operation the core needs (lib/sandbox's `Sandbox` satisfies it). */
@@ -61,13 +54,6 @@ export function secretsOf(
 ): Promise<ScriptSecrets> {
   if (responder.settings.script === undefined || !deps.secrets) return Promise.resolve({});
   return deps.secrets.forResponder(namespace, responder.settings.secrets);
-}
-
-interface Answer {
-  response: WebhookResponse;
-  execution?: ScriptExecution;
-  /** The script was not run: its circuit breaker is open. */
-  breakerOpen?: boolean;
 }
 
 const textHeaders: Array<[string, string]> = [['content-type', 'text/plain; charset=utf-8']];
@@ -123,11 +109,12 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
       return textResponse(503, unavailableText);
     }
     const keep = responder.settings.requestsToTrack;
-    // The history's place is taken while the answer is made, so the answer then waits for one write, not two.
+    // The history's place is taken while the answer is made (or was, by this process's previous request), so the
+    // answer then waits for one round trip.
     const entry = keep > 0 ? deps.history.begin(responder.id, keep) : undefined;
     const answer = await answerUnlessBroken(responder, request, deps, secrets).catch(
       async (error: unknown) => {
-        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused.
+        // Nothing in flight when the handler returns (Lambda freezes it): the place stays unused, for the next.
         await entry?.finish().catch(() => {});
         throw error;
       },
@@ -147,7 +134,7 @@ export async function handleWebhook(request: WebhookRequest, deps: WebhookDeps):
     }
     if (entry) {
       try {
-        // A script's `skipRequest` leaves its place unused: waited for, nothing written.
+        // A script's `skipRequest` leaves its place unused, for the next request: waited for, nothing written.
         await entry.finish(
           answer.execution?.skipRequest === true ? undefined : trackedRequest(request, answer),
         );
@@ -268,50 +255,4 @@ function encodedBody(answer: { body?: string }): Uint8Array {
     encodedBodies.set(answer, body);
   }
   return body;
-}
-
-function trackedRequest(request: WebhookRequest, answer: Answer): TrackedRequest {
-  const truncated = request.body.byteLength > historyBodyMaxBytes;
-  const kept = truncated ? request.body.subarray(0, historyBodyMaxBytes) : request.body;
-  return {
-    id: request.requestId,
-    createdAt: request.receivedAtMs,
-    method: request.method,
-    path: request.path,
-    rawQuery: request.rawQuery,
-    headers: request.headers,
-    body: bytesToBase64(kept),
-    bodyTruncated: truncated,
-    clientAddress: request.clientAddress,
-    statusCode: answer.response.statusCode,
-    outcome: answer.breakerOpen ? breakerOutcome : (answer.execution?.outcome ?? null),
-    durationMs: answer.execution?.durationMs ?? 0,
-    memoryBytes: answer.execution?.memoryBytes ?? 0,
-    console: answer.execution?.console ?? [],
-    // Without a script there is no execution, but a draft replayed over this request may have one (docs/contract.md §9).
-    seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
-    startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
-    ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),
-    ...(answer.execution?.upstream ? { upstream: answer.execution.upstream } : {}),
-  };
-}
-
-/** The answer as a tracked request keeps it: the body's first 64 KiB, headers up to their own cap. */
-export function trackedResponse(response: WebhookResponse): TrackedResponse {
-  const { body } = response;
-  const bodyTruncated = body.byteLength > historyBodyMaxBytes;
-  const kept = bodyTruncated ? body.subarray(0, historyBodyMaxBytes) : body;
-  const headers: Array<[string, string]> = [];
-  let headerBytes = 0;
-  for (const [name, value] of response.headers) {
-    headerBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-    if (headerBytes > historyResponseHeadersMaxBytes) break;
-    headers.push([name, value]);
-  }
-  return {
-    headers,
-    bodyBase64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
-    bodyTruncated,
-    ...(headers.length < response.headers.length ? { headersTruncated: true } : {}),
-  };
 }

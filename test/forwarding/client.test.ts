@@ -8,7 +8,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../../lib/forwarding/client.ts';
 import { upstreamResponseBodyMaxBytes } from '../../lib/limits.ts';
-import type { UpstreamCall } from '../../lib/sandbox/upstream.ts';
+import { endedMessage, type UpstreamCall } from '../../lib/sandbox/upstream.ts';
 
 /** `zstdCompressSync('hello zstd')`, made on Node 22 (Node 20's zlib cannot). */
 const zstdHello = Buffer.from('KLUv/SAKUQAAaGVsbG8genN0ZA==', 'base64');
@@ -184,6 +184,13 @@ describe('the upstream client, private addresses allowed', () => {
     await expect(local.send(call(`http://127.0.0.1:${port}/hang`, { timeoutMs: 50 }))).rejects.toThrow(
       /^Upstream request timed out/,
     );
+  });
+
+  it('sends nothing for an execution that ended before the call went out', async () => {
+    const before = received.length;
+    const ended = AbortSignal.abort();
+    await expect(local.send(call(`http://127.0.0.1:${port}/echo`), ended)).rejects.toThrow(endedMessage);
+    expect(received).toHaveLength(before);
   });
 
   it('says it could not connect when nothing listens', async () => {

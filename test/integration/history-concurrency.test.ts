@@ -1,6 +1,6 @@
-// The history's place is taken while the script runs (issue 16): once the answer is known a tracked request
-// waits for one write, the handler still returns only after it, and under concurrency, with requests that take
-// a place and then keep nothing, the ring never shows more than N, nor an entry twice, nor one it was not given.
+// The history's place is taken while the script runs, or was reserved by the process's previous request (issue 16):
+// once the answer is known a tracked request waits for one write, the handler returns only after it, and under concurrency, with requests that take a place and then keep nothing, the ring
+// never shows more than N, nor an entry twice, nor one it was not given.
 import { describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
@@ -65,30 +65,55 @@ function handlerOver(stores: ReturnType<typeof createStores>, sandbox: ScriptRun
 const tracked = (id: string) => trackedRequest(id, 0);
 
 describe('history off the answer path', () => {
-  it('takes the place while the script runs, then writes once, and returns only after that write', async () => {
+  /** A script that ends once `ready` holds for the calls logged so far; a core that starts them later fails below. */
+  const scriptAfter = (log: string[], ready: (log: string[]) => boolean): ScriptRunner => ({
+    run: async () => {
+      const deadline = Date.now() + 2000;
+      while (!ready(log) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      log.push('answer');
+      return execution();
+    },
+  });
+
+  it('in a cold process takes its number and the next while the script runs, then writes once', async () => {
     await scripted('overlap');
     const log: string[] = [];
     const stores = loggedStores(log);
-    const sandbox: ScriptRunner = {
-      // The script ends once the counter update has gone out; a core that starts it later fails below.
-      run: async () => {
-        const deadline = Date.now() + 2000;
-        while (!log.includes('sent UpdateItemCommand') && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-        log.push('answer');
-        return execution();
-      },
-    };
+    const sandbox = scriptAfter(log, (calls) => calls.includes('sent UpdateItemCommand'));
     const result = await handlerOver(stores, sandbox)(apiGatewayEvent({ rawPath: '/overlap/hook' }));
     log.push('returned');
     stores.clients.client.destroy();
 
     expect(result.statusCode).toBe(200);
-    const afterAnswer = log.slice(log.indexOf('answer') + 1);
     expect(log.indexOf('sent UpdateItemCommand')).toBeLessThan(log.indexOf('answer'));
+    const afterAnswer = log.slice(log.indexOf('answer') + 1);
     expect(afterAnswer.filter((entry) => entry.startsWith('sent'))).toEqual(['sent PutItemCommand']);
     expect(afterAnswer.at(-2)).toBe('done PutItemCommand');
+  });
+
+  it('in a warm process uses the number it holds and sends only the slot write after the answer', async () => {
+    const created = await scripted('warm');
+    const log: string[] = [];
+    const stores = loggedStores(log);
+    const handle = handlerOver(
+      stores,
+      scriptAfter(log, (calls) => calls.includes('sent UpdateItemCommand')),
+    );
+    await handle(apiGatewayEvent({ rawPath: '/warm/hook', requestId: 'first' }));
+    log.length = 0;
+    const result = await handle(apiGatewayEvent({ rawPath: '/warm/hook', requestId: 'second' }));
+    log.push('returned');
+    stores.clients.client.destroy();
+
+    expect(result.statusCode).toBe(200);
+    // Before the answer, only the reservation of the next number.
+    expect(log.slice(0, log.indexOf('answer'))).toEqual(['sent UpdateItemCommand']);
+    const afterAnswer = log.slice(log.indexOf('answer') + 1);
+    expect(afterAnswer.filter((entry) => entry.startsWith('sent'))).toEqual(['sent PutItemCommand']);
+    expect(afterAnswer.at(-1)).toBe('returned');
+    expect(afterAnswer).toContain('done UpdateItemCommand');
+    expect(afterAnswer.at(-2)?.startsWith('done')).toBe(true);
+    expect((await db.stores.history.list(created.id, keep)).map((r) => r.id)).toEqual(['second', 'first']);
   });
 
   it('leaves nothing in flight and records nothing when the sandbox fails', async () => {

@@ -1,11 +1,13 @@
 // Tracked requests in DynamoDB (docs/contract.md §4), capped at N per responder without scanning or deleting: an atomic
 // counter numbers the requests, request n goes to slot n mod N, so the (N+1)-th overwrites the oldest.
 // Each item carries a TTL of 7 days; DynamoDB deletes expired items lazily, so readers skip them too.
-// The request's number is taken before its answer is known (`begin`), so that only the slot write waits for it; a
-// request that is then not kept leaves its number unused and its slot with the older entry, never more than N.
+// Each request takes its number and reserves its process's next one while its script runs (a warm process holds the
+// number its previous request reserved; a cold one takes two in one counter call), so only the slot write follows
+// the answer. A held number older than historyHeldNumberMaxAgeMs is dropped for a fresh one. A number not used (a
+// request not kept, a number dropped) leaves its slot with the older entry, never more than N.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { historyTtlSeconds } from '../../limits.ts';
+import { historyHeldNumberMaxAgeMs, historyTtlSeconds } from '../../limits.ts';
 import type { TrackedRequest } from '../../responders/schema.ts';
 import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from '../keys.ts';
 import { tableSchema } from '../table.ts';
@@ -22,10 +24,16 @@ const counterTtlMarginSeconds = 24 * 60 * 60;
 interface SlotItem {
   pk: string;
   sk: string;
-  /** The request's number from the counter: orders the history and guards against a late, older write. */
+  /** The request's number from the counter: guards the slot against a late, older write; ties in the order. */
   seq: number;
   request: string;
   [tableSchema.ttlAttribute]: number;
+}
+
+interface HeldNumber {
+  seq: number;
+  /** When the counter call that issued it was sent. */
+  takenAtMs: number;
 }
 
 export interface DynamoHistoryStoreOptions {
@@ -38,6 +46,8 @@ export class DynamoHistoryStore implements HistoryStore {
   readonly #documents: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #now: () => number;
+  /** Per responder, the number this process reserved for its next tracked request. */
+  readonly #held = new Map<string, HeldNumber>();
 
   constructor(options: DynamoHistoryStoreOptions) {
     this.#documents = options.documents;
@@ -53,44 +63,36 @@ export class DynamoHistoryStore implements HistoryStore {
     if (keep <= 0) return { finish: async () => {} };
     const pk = historyPk(responderId);
     const expiresAt = Math.floor(this.#now() / 1000) + historyTtlSeconds;
-    const counted = this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk, sk: historyCounterSk },
-        UpdateExpression: 'ADD seq :one SET #ttl = :counterExpiresAt',
-        ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-        ExpressionAttributeValues: { ':one': 1, ':counterExpiresAt': expiresAt + counterTtlMarginSeconds },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
+    const held = this.#held.get(responderId);
+    this.#held.delete(responderId);
+    const { numbered, next } = this.#take(pk, expiresAt, held);
     // Handled here so that a request which never finishes leaves no unhandled rejection; `finish` rethrows it.
-    counted.catch(() => {});
+    numbered.catch(() => {});
+    next.catch(() => {});
     const finish = async (request?: TrackedRequest) => {
-      const seq = Number((await counted).Attributes?.seq);
-      if (!request) return;
-      const item: SlotItem = {
-        pk,
-        sk: historySlotSk((seq - 1) % keep),
-        seq,
-        request: JSON.stringify(request),
-        [tableSchema.ttlAttribute]: expiresAt,
-      };
-      try {
-        await this.#documents.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: item,
-            // Two requests racing for one slot: the newer one stays. An expired slot is free whatever its number:
-            // after TTL took the counter the numbers start again at 1, below those of the old slots still
-            // present (TTL deletes days late and in any order), and none of those can be live (see the margin).
-            ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq OR #ttl <= :nowSeconds',
-            ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-            ExpressionAttributeValues: { ':seq': seq, ':nowSeconds': Math.floor(this.#now() / 1000) },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const number = await numbered;
+      if (!request) {
+        // Unused, a number serves the next request as well as a reserved one: the higher is kept.
+        this.#hold(responderId, number);
+        const reserved = await next.catch(() => undefined);
+        if (reserved) this.#hold(responderId, reserved);
+        return;
       }
+      // Both awaited: Lambda freezes the process once the handler returns, so nothing may stay in flight.
+      const [written, reserved] = await Promise.allSettled([
+        this.#put(pk, keep, number.seq, request, expiresAt),
+        next,
+      ]);
+      // A failed reservation loses nothing: the next request takes its number while its script runs.
+      const nextNumber = reserved.status === 'fulfilled' ? reserved.value : undefined;
+      if (nextNumber) this.#hold(responderId, nextNumber);
+      if (written.status === 'rejected') throw written.reason;
+      if (written.value || number !== held) return;
+      // N numbers or more were issued while this one was held, and the slot keeps a newer one: the newest request
+      // must not be the one dropped, so it is written once more, under the number reserved for the next.
+      this.#held.delete(responderId);
+      const fresh = nextNumber ?? (await this.#count(pk, expiresAt, 1));
+      await this.#put(pk, keep, fresh.seq, request, expiresAt);
     };
     return { finish };
   }
@@ -99,11 +101,14 @@ export class DynamoHistoryStore implements HistoryStore {
     if (keep <= 0) return [];
     const slots = await this.#slots(responderId);
     const nowSeconds = Math.floor(this.#now() / 1000);
+    // Newest first by arrival: a held number was issued before the requests other processes numbered meanwhile, so
+    // numbers alone could put a request below older ones. The number orders requests that arrived in one millisecond.
     return slots
       .filter((slot) => slot[tableSchema.ttlAttribute] > nowSeconds)
-      .sort((a, b) => b.seq - a.seq)
+      .map((slot) => ({ seq: slot.seq, request: JSON.parse(slot.request) as TrackedRequest }))
+      .sort((a, b) => b.request.createdAt - a.request.createdAt || b.seq - a.seq)
       .slice(0, keep)
-      .map((slot) => JSON.parse(slot.request) as TrackedRequest);
+      .map(({ request }) => request);
   }
 
   async get(responderId: string, requestId: string): Promise<TrackedRequest | undefined> {
@@ -117,11 +122,101 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   async clear(responderId: string): Promise<void> {
+    // A number held across the clear would sort above the restarted count and keep its slot from their writes.
+    this.#held.delete(responderId);
     const slots = await this.#slots(responderId);
     await batchDelete(this.#documents, this.#table, [
       { pk: historyPk(responderId), sk: historyCounterSk },
       ...slots.map(({ pk, sk }) => ({ pk, sk })),
     ]);
+  }
+
+  /**
+   * This request's number and the next one's, both asked for while the script runs, so that only the slot write
+   * follows the answer: a fresh held number and one more; without one, two numbers in one counter call. A number
+   * held too long is dropped (the other processes numbered theirs meanwhile) unless nobody took one since.
+   */
+  #take(
+    pk: string,
+    expiresAt: number,
+    held: HeldNumber | undefined,
+  ): { numbered: Promise<HeldNumber>; next: Promise<HeldNumber | undefined> } {
+    if (held && this.#now() - held.takenAtMs < historyHeldNumberMaxAgeMs) {
+      return { numbered: Promise.resolve(held), next: this.#count(pk, expiresAt, 1) };
+    }
+    if (!held) {
+      const taken = this.#count(pk, expiresAt, 2);
+      return { numbered: taken.then((two) => ({ ...two, seq: two.seq - 1 })), next: taken };
+    }
+    const taken = this.#count(pk, expiresAt, 1);
+    const stillNewest = (one: HeldNumber) => one.seq === held.seq + 1;
+    return {
+      numbered: taken.then((one) => (stillNewest(one) ? held : one)),
+      next: taken.then((one) => (stillNewest(one) ? one : undefined)),
+    };
+  }
+
+  /**
+   * Requests of one process in parallel (a local server; a Lambda environment has one at a time) each reserve a
+   * number: the highest is kept, the one nearest the count, so the next request lands no further behind than needed.
+   */
+  #hold(responderId: string, numbered: HeldNumber): void {
+    const held = this.#held.get(responderId);
+    if (!held || held.seq < numbered.seq) this.#held.set(responderId, numbered);
+  }
+
+  /** Takes `count` numbers; the highest is returned. */
+  async #count(pk: string, expiresAt: number, count: number): Promise<HeldNumber> {
+    const takenAtMs = this.#now();
+    const result = await this.#documents.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk, sk: historyCounterSk },
+        UpdateExpression: 'ADD seq :count SET #ttl = :counterExpiresAt',
+        ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
+        ExpressionAttributeValues: {
+          ':count': count,
+          ':counterExpiresAt': expiresAt + counterTtlMarginSeconds,
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return { seq: Number(result.Attributes?.seq), takenAtMs };
+  }
+
+  /** False when the slot keeps a newer entry. */
+  async #put(
+    pk: string,
+    keep: number,
+    seq: number,
+    request: TrackedRequest,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const item: SlotItem = {
+      pk,
+      sk: historySlotSk((seq - 1) % keep),
+      seq,
+      request: JSON.stringify(request),
+      [tableSchema.ttlAttribute]: expiresAt,
+    };
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          // Two requests racing for one slot: the newer one stays. An expired slot is free whatever its number:
+          // after TTL took the counter the numbers start again at 1, below those of the old slots still
+          // present (TTL deletes days late and in any order), and none of those can be live (see the margin).
+          ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq OR #ttl <= :nowSeconds',
+          ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
+          ExpressionAttributeValues: { ':seq': seq, ':nowSeconds': Math.floor(this.#now() / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async #slots(responderId: string): Promise<SlotItem[]> {

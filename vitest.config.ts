@@ -55,9 +55,9 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       // The figure is worth seeing when a test failed too (the thresholds are checked either way).
       reportOnFailure: true,
-      // Just below the figures of the full suite on 2026-12-05 (lines 90.0, branches 76.6, functions 89.0,
-      // statements 87.2 %), with room for the paths only timing reaches: they may only go up.
-      thresholds: { lines: 88, branches: 75, functions: 87, statements: 85 },
+      // Just below the figures of the full suite on 2026-12-05, second session (lines 92.4, branches 80.9,
+      // functions 92.2, statements 90.2 %), with room for the paths only timing reaches: they may only go up.
+      thresholds: { lines: 91, branches: 79, functions: 91, statements: 89 },
     },
   },
 });

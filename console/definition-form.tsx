@@ -1,6 +1,8 @@
 // The responder's fields, labelled as docs/contract.md §11 names them, each with the server's error beside it.
 import type { ComponentChildren } from 'preact';
-import { type FieldErrors, type FormField, methods, type ResponderForm, syntaxErrorLine } from './draft.ts';
+// The server's own list: plain data, so no zod reaches the page.
+import { httpMethods } from '../lib/responders/methods.ts';
+import { type FieldErrors, type FormField, type ResponderForm, syntaxErrorLine } from './draft.ts';
 import { ScriptEditor } from './script-editor.tsx';
 
 export interface DefinitionFormProps {
@@ -8,6 +10,8 @@ export interface DefinitionFormProps {
   setForm(update: (form: ResponderForm) => ResponderForm): void;
   errors: FieldErrors;
   save(): void;
+  /** Changes when the form is replaced from outside (a reload): the script editor starts over with its text. */
+  revision: number;
 }
 
 function ErrorText({ field, errors }: { field: FormField; errors: FieldErrors }) {
@@ -40,7 +44,7 @@ function Field(props: {
   );
 }
 
-export function DefinitionForm({ form, setForm, errors, save }: DefinitionFormProps) {
+export function DefinitionForm({ form, setForm, errors, save, revision }: DefinitionFormProps) {
   const set =
     <K extends keyof ResponderForm>(key: K) =>
     (value: ResponderForm[K]) =>
@@ -79,7 +83,7 @@ export function DefinitionForm({ form, setForm, errors, save }: DefinitionFormPr
         </Field>
         <Field field="method" label="Method" errors={errors}>
           <select {...bind('method')} value={form.method} onChange={text('method')}>
-            {methods.map((method) => (
+            {httpMethods.map((method) => (
               <option key={method} value={method}>
                 {method}
               </option>
@@ -137,6 +141,7 @@ export function DefinitionForm({ form, setForm, errors, save }: DefinitionFormPr
           Script (JavaScript; empty for a static answer)
         </p>
         <ScriptEditor
+          key={revision}
           value={form.script}
           onChange={set('script')}
           errorLine={syntaxErrorLine(errors.script)}

@@ -2,19 +2,6 @@
 // names the field it refuses (`settings.headers[0][0]: …`); fieldOfError puts each message next to its field.
 import type { HeaderPair, Responder, ResponderDraft } from './api.ts';
 
-export const methods = [
-  'ANY',
-  'GET',
-  'POST',
-  'PUT',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-  'CONNECT',
-  'TRACE',
-  'PATCH',
-];
-
 export interface ResponderForm {
   name: string;
   method: string;

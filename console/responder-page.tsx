@@ -33,6 +33,7 @@ export function ResponderPage({ session, responder, close, opened }: ResponderPa
   const [status, setStatus] = useState<string | undefined>();
   const [tab, setTab] = useState<Tab>('definition');
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [revision, setRevision] = useState(0);
 
   // A new responder opens to be filled in, from its first field.
   useEffect(() => {
@@ -79,6 +80,7 @@ export function ResponderPage({ session, responder, close, opened }: ResponderPa
     setConflict(false);
     setErrors({});
     setForm(formOf(answer.value));
+    setRevision((current) => current + 1);
     setStatus(`Reloaded version ${answer.value.version}.`);
     opened(answer.value);
   };
@@ -124,7 +126,7 @@ export function ResponderPage({ session, responder, close, opened }: ResponderPa
       )}
       {tab === 'definition' && (
         <>
-          <DefinitionForm form={form} setForm={setForm} errors={errors} save={save} />
+          <DefinitionForm form={form} setForm={setForm} errors={errors} save={save} revision={revision} />
           <div class="actions">
             {status && (
               <p role="status" class="ok">

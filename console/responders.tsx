@@ -1,5 +1,6 @@
 // The namespace's responders: the list, and one responder open at a time.
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './alert.tsx';
 import type { Responder } from './api.ts';
 import { ResponderPage } from './responder-page.tsx';
 import type { Session } from './session.ts';
@@ -66,11 +67,7 @@ function ResponderList({ session, open }: { session: Session; open(responder: Re
           New responder
         </button>
       </div>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert message={problem} />
       {responders === undefined ? (
         <p>Loading…</p>
       ) : responders.length === 0 ? (

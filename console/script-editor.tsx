@@ -42,6 +42,11 @@ function cspNonce(): string {
 }
 
 export interface ScriptEditorProps {
+  /**
+   * The text the editor starts with; later it owns the text and reports it through onChange. Pushing the form's
+   * value back in on every render raced the editor's own input (a render with an older value replaced the text
+   * while CodeMirror handled a keystroke, and the page hung in its DOM sync); a reload remounts it instead.
+   */
   value: string;
   onChange(value: string): void;
   errorLine: number | undefined;
@@ -80,14 +85,6 @@ export function ScriptEditor({ value, onChange, errorLine, describedBy }: Script
     view.current = editor;
     return () => editor.destroy();
   }, []);
-
-  // A reload replaces the text from outside; the editor's own edits already match.
-  useEffect(() => {
-    const editor = view.current;
-    if (editor && editor.state.doc.toString() !== value) {
-      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
-    }
-  }, [value]);
 
   useEffect(() => {
     view.current?.dispatch({

@@ -1,5 +1,6 @@
 // The namespace's secrets (docs/contract.md §12): names and update times only; a value goes in once and is never shown.
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './alert.tsx';
 import type { SecretItem } from './api.ts';
 import { formatTime } from './format.ts';
 import type { Session } from './session.ts';
@@ -113,11 +114,7 @@ export function SecretsView({ session }: { session: Session }) {
         </div>
         <button type="submit">Set secret</button>
       </form>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert message={problem} />
       {status && <p role="status">{status}</p>}
     </section>
   );

@@ -1,6 +1,7 @@
 // The responder's saved tests (docs/contract.md §9), edited as JSON in the draft and run without saving. A save runs
 // them too, and a failing one stops the save (shown beside Save).
 import { useState } from 'preact/hooks';
+import { Alert } from './alert.tsx';
 import type { Responder, TestsRunResult } from './api.ts';
 import { draftOf, type ResponderForm } from './draft.ts';
 import type { Session } from './session.ts';
@@ -66,11 +67,7 @@ export function TestsView({ session, responder, form, setForm }: Props) {
       <button type="button" onClick={run}>
         Run the tests
       </button>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert message={problem} />
       {result && (
         <>
           <p role="status">

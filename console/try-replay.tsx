@@ -1,6 +1,7 @@
 // Run the draft in the form without saving it: against one request (tracked or hand-made), or over the whole
 // history with each answer compared to the one recorded (docs/contract.md §9).
 import { useEffect, useState } from 'preact/hooks';
+import { Alert } from './alert.tsx';
 import type { Answer, ReplayItem, ReplayResult, Responder, TrackedRequest } from './api.ts';
 import { BodyView, ConsoleLines, HeaderTable } from './body-view.tsx';
 import { base64FromText } from './bytes.ts';
@@ -144,11 +145,7 @@ function TryView({ session, responder, form, history }: Props & { history: Track
         )}
         <button type="submit">Try</button>
       </form>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert message={problem} />
       {answer && <AnswerView answer={answer} title="The draft's answer" />}
     </section>
   );
@@ -197,11 +194,7 @@ function ReplayView({ session, responder, form, history }: Props & { history: Tr
       <button type="button" onClick={replay}>
         Replay the draft over the history
       </button>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert message={problem} />
       {result && (
         <>
           <p role="status">

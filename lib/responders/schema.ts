@@ -30,22 +30,10 @@ import {
   unsendableInHeaderValue,
 } from '../sandbox/result-check.ts';
 import { typeError } from './field-errors.ts';
+import { httpMethods } from './methods.ts';
 import { namespacePattern, reservedNamespace } from './namespace.ts';
 import { answerOutcomes } from './outcomes.ts';
 import { savedTestsSchema } from './saved-test-schema.ts';
-
-export const httpMethods = [
-  'ANY',
-  'GET',
-  'POST',
-  'PUT',
-  'DELETE',
-  'HEAD',
-  'OPTIONS',
-  'CONNECT',
-  'TRACE',
-  'PATCH',
-] as const;
 
 const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
 

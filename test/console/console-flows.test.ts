@@ -163,9 +163,10 @@ describe('saving', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const error = page.locator('#error-script');
     await expect(error.textContent()).resolves.toMatch(/settings\.script: syntax error: .*\(line 2\)/);
-    await expect(description(page.getByRole('textbox', { name: 'Script', exact: true }))).resolves.toMatch(
-      /line 2/,
-    );
+    // The editor takes its description in an effect after the error renders: read until it has.
+    await expect
+      .poll(() => description(page.getByRole('textbox', { name: 'Script', exact: true })))
+      .toMatch(/line 2/);
     await expect(page.locator('.cm-error-line').textContent()).resolves.toBe('const broken = ;');
     expect((await call(server, 'GET', `/api/responders/${made.id}`, { key })).json.version).toBe(1);
   });

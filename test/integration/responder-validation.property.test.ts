@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handleManagement } from '../../lib/management/handle-management.ts';
 import type { ManagementDeps } from '../../lib/management/types.ts';
-import { httpMethods, responderCreateSchema } from '../../lib/responders/schema.ts';
+import { httpMethods } from '../../lib/responders/methods.ts';
+import { responderCreateSchema } from '../../lib/responders/schema.ts';
 import { useDynalite } from '../support/dynalite.ts';
 
 const db = useDynalite();

@@ -1,27 +1,13 @@
 // POST /api/responders/{id}/test (docs/contract.md §5): a draft or the stored responder against a request from the body or
 // from the history; it answers as the public path would, stores nothing and emits no metric.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';
+import { useMetricRecords } from '../support/metric-records.ts';
 
 const key = 'key-team-d-0123456789';
 const server = useManagementServer({ API_KEYS: `team-d:${key}` });
 
-/** EMF records written to stdout while a test runs (the local server writes them as Lambda would). */
-let metricRecords: string[];
-let restoreStdout: () => void;
-beforeEach(() => {
-  metricRecords = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    if (text.includes('"CloudWatchMetrics"')) metricRecords.push(text);
-    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
-  restoreStdout = () => {
-    process.stdout.write = write;
-  };
-});
-afterEach(() => restoreStdout());
+const metricRecords = useMetricRecords();
 
 const echoScript =
   "(() => { console.log('saw', context.method, context.path); return { statusCode: 202, headers: { 'x-q': context.query.q ?? '' }, body: { body: Deno.core.decode(context.body), from: context.clientAddress } }; })();";

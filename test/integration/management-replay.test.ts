@@ -1,26 +1,13 @@
 // POST /api/responders/{id}/replay (docs/contract.md §9), end to end: requests through the real local server's webhook
 // core into dynalite's history, then replayed through the management API with their recorded seed and time.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, draft, useManagementServer } from '../support/management-server.ts';
+import { useMetricRecords } from '../support/metric-records.ts';
 
 const key = 'key-team-r-0123456789';
 const server = useManagementServer({ API_KEYS: `team-r:${key}` });
 
-let metricRecords: string[];
-let restoreStdout: () => void;
-beforeEach(() => {
-  metricRecords = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-    if (text.includes('"CloudWatchMetrics"')) metricRecords.push(text);
-    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
-  restoreStdout = () => {
-    process.stdout.write = write;
-  };
-});
-afterEach(() => restoreStdout());
+const metricRecords = useMetricRecords();
 
 // Everything a replay must reproduce: randomness of all three kinds, the clock, the request.
 const script = `(() => {
@@ -55,7 +42,7 @@ describe('management API: replay', () => {
   it('gives same: true for all 20 tracked requests of an unchanged responder, storing nothing', async () => {
     const { id } = await trackedResponder('/same', 20);
     const before = await history(id);
-    metricRecords = [];
+    metricRecords.length = 0;
     const replay = await call(server, 'POST', `/api/responders/${id}/replay`, { key });
     expect(replay.status).toBe(200);
     expect(replay.json.summary).toEqual({ total: 20, same: 20, different: 0, notRun: 0 });

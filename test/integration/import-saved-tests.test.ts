@@ -1,32 +1,22 @@
 // Saved tests gate imports too (docs/contract.md §8, §9): `npm run responders -- import` and RESPONDERS_FILE refuse a file
 // with a failing test, naming the responder and the test, and write nothing; passing tests are imported and
 // exported with their responder.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocal } from '../../lib/local/start.ts';
 import { useDynalite } from '../support/dynalite.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const db = useDynalite();
 const dir = mkdtempSync(join(tmpdir(), 'import-tests-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function importFile(file: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/responders.ts', 'import', file], {
-      env: { ...process.env, TABLE_NAME: db.dynamo.tableName, DYNAMODB_ENDPOINT: db.dynamo.endpoint },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCli('responders', ['import', file], {
+    TABLE_NAME: db.dynamo.tableName,
+    DYNAMODB_ENDPOINT: db.dynamo.endpoint,
   });
 }
 

@@ -1,5 +1,4 @@
 // The operator commands, spawned as `npm run` would run them, against a dynalite table.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,25 +7,17 @@ import { apiKeyPrefix } from '../../lib/keys/api-key.ts';
 import { authenticate } from '../../lib/keys/authenticate.ts';
 import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
 import { useDynalite } from '../support/dynalite.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const db = useDynalite();
 const dir = mkdtempSync(join(tmpdir(), 'management-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(script: 'keys' | 'responders', args: string[], env: Record<string, string | undefined> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-      env: { ...process.env, TABLE_NAME: db.dynamo.tableName, DYNAMODB_ENDPOINT: db.dynamo.endpoint, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCli(script, args, {
+    TABLE_NAME: db.dynamo.tableName,
+    DYNAMODB_ENDPOINT: db.dynamo.endpoint,
+    ...env,
   });
 }
 

@@ -10,7 +10,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } 
 import { historyHeldNumberMaxAgeMs, historyTtlSeconds } from '../../limits.ts';
 import type { TrackedRequest } from '../../responders/schema.ts';
 import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from '../keys.ts';
-import { tableSchema } from '../table.ts';
+import { type ItemKey, itemKey, keyAttributeNames, tableSchema } from '../table.ts';
 import type { HistoryEntry, HistoryStore } from '../types.ts';
 import { batchDelete } from './batch.ts';
 
@@ -21,9 +21,7 @@ import { batchDelete } from './batch.ts';
  */
 const counterTtlMarginSeconds = 24 * 60 * 60;
 
-interface SlotItem {
-  pk: string;
-  sk: string;
+interface SlotItem extends ItemKey {
   /** The request's number from the counter: guards the slot against a late, older write; ties in the order. */
   seq: number;
   request: string;
@@ -126,8 +124,8 @@ export class DynamoHistoryStore implements HistoryStore {
     this.#held.delete(responderId);
     const slots = await this.#slots(responderId);
     await batchDelete(this.#documents, this.#table, [
-      { pk: historyPk(responderId), sk: historyCounterSk },
-      ...slots.map(({ pk, sk }) => ({ pk, sk })),
+      itemKey(historyPk(responderId), historyCounterSk),
+      ...slots.map(({ pk, sk }) => itemKey(pk, sk)),
     ]);
   }
 
@@ -171,7 +169,7 @@ export class DynamoHistoryStore implements HistoryStore {
     const result = await this.#documents.send(
       new UpdateCommand({
         TableName: this.#table,
-        Key: { pk, sk: historyCounterSk },
+        Key: itemKey(pk, historyCounterSk),
         UpdateExpression: 'ADD seq :count SET #ttl = :counterExpiresAt',
         ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
         ExpressionAttributeValues: {
@@ -193,8 +191,7 @@ export class DynamoHistoryStore implements HistoryStore {
     expiresAt: number,
   ): Promise<boolean> {
     const item: SlotItem = {
-      pk,
-      sk: historySlotSk((seq - 1) % keep),
+      ...itemKey(pk, historySlotSk((seq - 1) % keep)),
       seq,
       request: JSON.stringify(request),
       [tableSchema.ttlAttribute]: expiresAt,
@@ -226,7 +223,8 @@ export class DynamoHistoryStore implements HistoryStore {
       const result = await this.#documents.send(
         new QueryCommand({
           TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: keyAttributeNames,
           ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,

@@ -118,10 +118,7 @@ export class WorkerPool {
       if (next < 0) continue;
       if (!slot.worker) this.spawn(slot);
       const worker = slot.worker;
-      if (!worker || slot.job) continue;
-      // Work this worker can take keeps the process alive; an idle pool does not.
-      worker.ref();
-      if (!slot.ready) continue;
+      if (!worker || slot.job || !slot.ready) continue;
       const job = this.queue.splice(next, 1)[0] as Job;
       const id = this.nextId++;
       const limitMs = job.kind === 'check' ? checkTimeoutMs : job.job.limits.deadlineMs + hardStopGraceMs;
@@ -129,6 +126,17 @@ export class WorkerPool {
       slot.job = { ...job, id, timer, started: performance.now() };
       worker.postMessage({ ...job.job, id } satisfies ToWorker);
     }
+    for (const slot of this.slots) this.holdProcessWhileBusy(slot);
+  }
+
+  /**
+   * A worker keeps the process alive while it runs a job or a job waits that it may take; an idle pool does
+   * not. Decided again after every change, since a worker that was waited for may have seen its job go to another.
+   */
+  private holdProcessWhileBusy(slot: Slot): void {
+    if (!slot.worker) return;
+    if (slot.job || this.queue.some((waiting) => this.takes(slot, waiting))) slot.worker.ref();
+    else slot.worker.unref();
   }
 
   private spawn(slot: Slot): void {
@@ -170,7 +178,6 @@ export class WorkerPool {
       if (!job || job.id !== reply.id) return;
       clearTimeout(job.timer);
       slot.job = undefined;
-      if (!this.queue.some((waiting) => this.takes(slot, waiting))) worker.unref();
       if (reply.kind === 'ran' && job.kind === 'run') job.resolve(reply.answer);
       else if (reply.kind === 'checked' && job.kind === 'check') job.resolve(reply.check);
       else job.reject(new Error(`the sandbox worker answered a ${job.kind} job with ${reply.kind}`));

@@ -1,0 +1,35 @@
+// TableClient over the AWS SDK's document client (client.ts: timeouts, attempts, local credentials), for every
+// process but the webhook function's. The SDK clients stay reachable for what only they do: creating the table
+// (table.ts) and the tests' and benchmarks' middleware.
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { createDynamoClients, type DynamoClientOptions, type DynamoClients } from './client.ts';
+import type { TableClient } from './table-client.ts';
+
+export class SdkTableClient implements TableClient {
+  readonly clients: DynamoClients;
+
+  constructor(options: DynamoClientOptions = {}) {
+    this.clients = createDynamoClients(options);
+  }
+
+  get: TableClient['get'] = (input) => this.clients.documents.send(new GetCommand(input));
+  put: TableClient['put'] = (input) => this.clients.documents.send(new PutCommand(input));
+  update: TableClient['update'] = (input) => this.clients.documents.send(new UpdateCommand(input));
+  delete: TableClient['delete'] = (input) => this.clients.documents.send(new DeleteCommand(input));
+  query: TableClient['query'] = (input) => this.clients.documents.send(new QueryCommand(input));
+  batchGet: TableClient['batchGet'] = (input) => this.clients.documents.send(new BatchGetCommand(input));
+  batchWrite: TableClient['batchWrite'] = (input) =>
+    this.clients.documents.send(new BatchWriteCommand(input));
+
+  destroy(): void {
+    this.clients.client.destroy();
+  }
+}

@@ -6,6 +6,7 @@ import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
+import { SdkTableClient } from '../lib/store/dynamodb/sdk-table-client.ts';
 import { createStores } from '../lib/store/index.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
 import { benchResponders } from './handler.ts';
@@ -16,10 +17,11 @@ const requests = 1000;
 
 export async function benchCache(): Promise<Section> {
   const dynamo = await startLocalDynamo();
-  const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
+  const client = new SdkTableClient({ endpoint: dynamo.endpoint });
+  const stores = createStores({ tableName: dynamo.tableName, client });
   const sandbox = createSandbox({ poolSize: 1 });
   const calls = new Map<string, number>();
-  stores.clients.client.middlewareStack.add(
+  client.clients.client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName ?? 'unknown');
       calls.set(name, (calls.get(name) ?? 0) + 1);
@@ -85,7 +87,7 @@ export async function benchCache(): Promise<Section> {
     };
   } finally {
     await sandbox.close();
-    stores.clients.client.destroy();
+    stores.client.destroy();
     await dynamo.close();
   }
 }

@@ -183,7 +183,7 @@ export async function benchColdStart(runs = 10): Promise<Section> {
       ],
     };
   } finally {
-    stores.clients.client.destroy();
+    stores.client.destroy();
     await dynamo.close();
     rmSync(outDir, { recursive: true, force: true });
   }

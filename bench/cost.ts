@@ -12,6 +12,7 @@ import { publishRequestMetrics, type RequestFacts } from '../lib/metrics/request
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
+import { SdkTableClient } from '../lib/store/dynamodb/sdk-table-client.ts';
 import { createStores } from '../lib/store/index.ts';
 import { CircuitBreaker } from '../lib/webhook/circuit-breaker.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
@@ -102,9 +103,10 @@ interface CaseResult extends CaseSpec {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(endpoint: string, tableName: string): Promise<CaseResult[]> {
-  const stores = createStores({ endpoint, tableName });
+  const client = new SdkTableClient({ endpoint });
+  const stores = createStores({ tableName, client });
   let storeCallsMs: number[] = [];
-  stores.clients.client.middlewareStack.add(
+  client.clients.client.middlewareStack.add(
     (next) => async (args) => {
       const t0 = performance.now();
       try {
@@ -115,7 +117,7 @@ async function measure(endpoint: string, tableName: string): Promise<CaseResult[
     },
     { step: 'initialize', name: 'timeStoreCalls' },
   );
-  stores.clients.client.middlewareStack.add(
+  client.clients.client.middlewareStack.add(
     (next) => async (args) => {
       await delay(storeDelayMs.min + Math.random() * (storeDelayMs.max - storeDelayMs.min));
       return next(args);
@@ -176,7 +178,7 @@ async function measure(endpoint: string, tableName: string): Promise<CaseResult[
   } finally {
     process.stdout.write = write;
     await sandbox.close();
-    stores.clients.client.destroy();
+    stores.client.destroy();
   }
 }
 
@@ -219,7 +221,7 @@ export async function benchCost(): Promise<Section> {
     for (const responder of responders) await stores.responders.create('bench', responder);
     results = await measureInChild(dynamo.endpoint, dynamo.tableName);
   } finally {
-    stores.clients.client.destroy();
+    stores.client.destroy();
     await dynamo.close();
   }
   const cold = await benchColdStart(5);

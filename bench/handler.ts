@@ -84,7 +84,7 @@ async function measure(seconds: number): Promise<BenchRow[]> {
     return rows;
   } finally {
     await sandbox.close();
-    stores.clients.client.destroy();
+    stores.client.destroy();
     await dynamo.close();
   }
 }

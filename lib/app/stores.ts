@@ -1,6 +1,7 @@
-// The stores of a process and its API key store, over one DynamoDB client: what every entry (the Lambda
+// The stores of a process and its API key store, over one table client: what every entry (the Lambda
 // handlers, npm start, the operator commands) opens from its configuration.
 import { DynamoApiKeyStore } from '../keys/key-store.ts';
+import type { TableClient } from '../store/dynamodb/table-client.ts';
 import { createStores, type Stores } from '../store/index.ts';
 
 export interface AppStores extends Stores {
@@ -9,12 +10,20 @@ export interface AppStores extends Stores {
   close(): void;
 }
 
-export function openStores(config: { tableName: string; dynamodbEndpoint?: string | undefined }): AppStores {
+/** Over `client` when given, else over the AWS SDK's client for the configured endpoint. */
+export function openStores(
+  config: { tableName: string; dynamodbEndpoint?: string | undefined },
+  client?: TableClient,
+): AppStores {
   const { tableName, dynamodbEndpoint } = config;
-  const stores = createStores({ tableName, ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}) });
+  const stores = createStores({
+    tableName,
+    client,
+    ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
+  });
   return {
     ...stores,
-    keys: new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }),
-    close: () => stores.clients.client.destroy(),
+    keys: new DynamoApiKeyStore({ client: stores.client, tableName }),
+    close: () => stores.client.destroy(),
   };
 }

@@ -1,6 +1,5 @@
 // API keys in the responders table, one item per key under its prefix (layout in lib/store/table.ts).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed, type TableClient } from '../store/dynamodb/table-client.ts';
 import { apiKeyPk, apiKeySk } from '../store/keys.ts';
 import { ifItemAbsent, ifItemExists, itemKey, tableSchema } from '../store/table.ts';
 
@@ -30,38 +29,34 @@ export class ApiKeyExistsError extends Error {
 }
 
 export class DynamoApiKeyStore implements ApiKeyStore {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #client: TableClient;
   readonly #table: string;
 
-  constructor(options: { documents: DynamoDBDocumentClient; tableName: string }) {
-    this.#documents = options.documents;
+  constructor(options: { client: TableClient; tableName: string }) {
+    this.#client = options.client;
     this.#table = options.tableName;
   }
 
   async put(record: ApiKeyRecord, options: { replace?: boolean } = {}): Promise<void> {
     try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...itemKey(apiKeyPk(record.prefix), apiKeySk), ...record },
-          ...(options.replace ? {} : ifItemAbsent),
-        }),
-      );
+      await this.#client.put({
+        TableName: this.#table,
+        Item: { ...itemKey(apiKeyPk(record.prefix), apiKeySk), ...record },
+        ...(options.replace ? {} : ifItemAbsent),
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ApiKeyExistsError(record.prefix);
+      if (isConditionalCheckFailed(error)) throw new ApiKeyExistsError(record.prefix);
       throw error;
     }
   }
 
   async get(prefix: string): Promise<ApiKeyRecord | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: itemKey(apiKeyPk(prefix), apiKeySk),
-        // A revocation must hold at once, not after eventual consistency catches up.
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.#client.get({
+      TableName: this.#table,
+      Key: itemKey(apiKeyPk(prefix), apiKeySk),
+      // A revocation must hold at once, not after eventual consistency catches up.
+      ConsistentRead: true,
+    });
     if (!Item) return undefined;
     const { [tableSchema.partitionKey]: _pk, [tableSchema.sortKey]: _sk, ...record } = Item;
     return record as ApiKeyRecord;
@@ -69,18 +64,16 @@ export class DynamoApiKeyStore implements ApiKeyStore {
 
   async revoke(prefix: string, atSeconds: number): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: itemKey(apiKeyPk(prefix), apiKeySk),
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ...ifItemExists,
-          ExpressionAttributeValues: { ':at': atSeconds },
-        }),
-      );
+      await this.#client.update({
+        TableName: this.#table,
+        Key: itemKey(apiKeyPk(prefix), apiKeySk),
+        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+        ...ifItemExists,
+        ExpressionAttributeValues: { ':at': atSeconds },
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

@@ -1,8 +1,11 @@
-// The stores of one process, built from the table name and an optional endpoint (a local DynamoDB).
-import { createDynamoClients, type DynamoClientOptions, type DynamoClients } from './dynamodb/client.ts';
+// The stores of one process over one table client: the given one, or by default one over the AWS SDK built
+// from the table name and an optional endpoint (a local DynamoDB).
+import type { DynamoClientOptions } from './dynamodb/client.ts';
 import { DynamoHistoryStore } from './dynamodb/history-store.ts';
 import { DynamoResponderStore } from './dynamodb/responder-store.ts';
+import { SdkTableClient } from './dynamodb/sdk-table-client.ts';
 import { DynamoSecretStore } from './dynamodb/secret-store.ts';
+import type { TableClient } from './dynamodb/table-client.ts';
 import type { HistoryStore, ResponderStore, SecretStore } from './types.ts';
 
 export * from './errors.ts';
@@ -13,17 +16,16 @@ export interface Stores {
   responders: ResponderStore;
   history: HistoryStore;
   secrets: SecretStore;
-  clients: DynamoClients;
+  /** What the stores talk to the table through; `destroy()` ends its connections. */
+  client: TableClient;
 }
 
-export function createStores(options: DynamoClientOptions & { tableName: string }): Stores {
-  const clients = createDynamoClients(options);
-  const history = new DynamoHistoryStore({ documents: clients.documents, tableName: options.tableName });
-  const responders = new DynamoResponderStore({
-    documents: clients.documents,
-    tableName: options.tableName,
-    history,
-  });
-  const secrets = new DynamoSecretStore({ documents: clients.documents, tableName: options.tableName });
-  return { responders, history, secrets, clients };
+export function createStores(
+  options: DynamoClientOptions & { tableName: string; client?: TableClient | undefined },
+): Stores {
+  const { tableName, client = new SdkTableClient(options) } = options;
+  const history = new DynamoHistoryStore({ client, tableName });
+  const responders = new DynamoResponderStore({ client, tableName, history });
+  const secrets = new DynamoSecretStore({ client, tableName });
+  return { responders, history, secrets, client };
 }

@@ -96,7 +96,7 @@ describe('the function bundles', () => {
           }),
         );
       } finally {
-        stores.clients.client.destroy();
+        stores.client.destroy();
       }
     });
 

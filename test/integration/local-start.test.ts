@@ -2,6 +2,7 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { startLocal } from '../../lib/local/start.ts';
+import { createDynamoClients } from '../../lib/store/dynamodb/client.ts';
 import { useDynalite } from '../support/dynalite.ts';
 
 const db = useDynalite();
@@ -16,7 +17,8 @@ describe('startLocal with DYNAMODB_ENDPOINT', () => {
     try {
       const response = await fetch(`${app.url}/demo/hello`);
       expect(response.status).toBe(200);
-      const { TableNames } = await db.stores.clients.client.send(new ListTablesCommand({}));
+      const { client } = createDynamoClients({ endpoint: db.dynamo.endpoint });
+      const { TableNames } = await client.send(new ListTablesCommand({})).finally(() => client.destroy());
       expect(TableNames).toContain('elsewhere');
       expect(lines).toContain(`listening on ${app.url}`);
       expect(lines).toContain(`store: ${db.dynamo.endpoint}`);

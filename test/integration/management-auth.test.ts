@@ -14,7 +14,7 @@ const server = useManagementServer({
 
 const keyStore = () =>
   new DynamoApiKeyStore({
-    documents: server.app.runtime.stores.clients.documents,
+    client: server.app.runtime.stores.client,
     tableName: server.tableName,
   });
 

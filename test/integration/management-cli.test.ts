@@ -21,8 +21,7 @@ function run(script: 'keys' | 'responders', args: string[], env: Record<string, 
   });
 }
 
-const keyStore = () =>
-  new DynamoApiKeyStore({ documents: db.stores.clients.documents, tableName: db.dynamo.tableName });
+const keyStore = () => new DynamoApiKeyStore({ client: db.stores.client, tableName: db.dynamo.tableName });
 
 // Each spawn loads TypeScript through tsx (about a second on an idle 2-core machine): room for a busy one.
 const spawnTimeoutMs = 60_000;

@@ -14,14 +14,12 @@ let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructure
 beforeAll(async () => {
   process.env.TABLE_NAME = db.dynamo.tableName;
   process.env.DYNAMODB_ENDPOINT = db.dynamo.endpoint;
-  await new DynamoApiKeyStore({ documents: db.stores.clients.documents, tableName: db.dynamo.tableName }).put(
-    {
-      prefix: apiKeyPrefix(key),
-      namespace: 'team-l',
-      hash: hashApiKey(key).toString('hex'),
-      createdAt: 0,
-    },
-  );
+  await new DynamoApiKeyStore({ client: db.stores.client, tableName: db.dynamo.tableName }).put({
+    prefix: apiKeyPrefix(key),
+    namespace: 'team-l',
+    hash: hashApiKey(key).toString('hex'),
+    createdAt: 0,
+  });
   ({ handler } = await import('../../functions/management.ts'));
 });
 

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPageTokenError } from '../../lib/store/index.ts';
 import { useDynalite } from '../support/dynalite.ts';
-
-const db = useDynalite();
+import { tableClientKinds } from '../support/table-clients.ts';
 
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -21,7 +20,9 @@ const wrongShapes: Array<[string, string]> = [
   ['an extra attribute', token({ pk: 'NS#tokens', sk: 'DEF#x', extra: 1 })],
 ];
 
-describe('responder list page tokens', () => {
+describe.each(tableClientKinds)('responder list page tokens over the $name client', (kind) => {
+  const db = useDynalite(kind);
+
   it.each(wrongShapes)('refuses %s', async (_shape, nextToken) => {
     await expect(db.stores.responders.list('tokens', { nextToken })).rejects.toBeInstanceOf(
       InvalidPageTokenError,

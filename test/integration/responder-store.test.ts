@@ -7,9 +7,8 @@ import {
   ResponderNotFoundError,
 } from '../../lib/store/index.ts';
 import { useDynalite } from '../support/dynalite.ts';
+import { tableClientKinds } from '../support/table-clients.ts';
 import { trackedRequest } from '../support/tracked-request.ts';
-
-const db = useDynalite();
 
 function input(overrides: Partial<ResponderInput> & { path?: string } = {}): ResponderInput {
   const { path = '/hook', ...rest } = overrides;
@@ -22,7 +21,9 @@ function input(overrides: Partial<ResponderInput> & { path?: string } = {}): Res
   });
 }
 
-describe('DynamoDB responder store', () => {
+describe.each(tableClientKinds)('DynamoDB responder store over the $name client', (kind) => {
+  const db = useDynalite(kind);
+
   it('creates a responder with id, version 1 and timestamps, and reads it back', async () => {
     const created = await db.stores.responders.create('store-a', input());
     expect(created.version).toBe(1);

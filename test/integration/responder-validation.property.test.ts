@@ -22,7 +22,7 @@ beforeAll(async () => {
   const { apiKeyPrefix, hashApiKey } = await import('../../lib/keys/api-key.ts');
   const { DynamoApiKeyStore } = await import('../../lib/keys/key-store.ts');
   const keys = new DynamoApiKeyStore({
-    documents: db.stores.clients.documents,
+    client: db.stores.client,
     tableName: db.dynamo.tableName,
   });
   deps = {

@@ -254,19 +254,17 @@ describe('a ciphertext moved to another secret', () => {
   it('does not decrypt: the request is answered 503 and the script does not run', async () => {
     expect((await put('FROM', 'from-value', movedKey)).status).toBe(204);
     expect((await put('TO', 'to-value', movedKey)).status).toBe(204);
-    const { GetCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { documents } = server.app.runtime.stores.clients;
-    const from = await documents.send(
-      new GetCommand({ TableName: server.tableName, Key: { pk: 'NS#moved', sk: 'SECRET#FROM' } }),
-    );
-    await documents.send(
-      new UpdateCommand({
-        TableName: server.tableName,
-        Key: { pk: 'NS#moved', sk: 'SECRET#TO' },
-        UpdateExpression: 'SET ciphertext = :moved',
-        ExpressionAttributeValues: { ':moved': from.Item?.ciphertext },
-      }),
-    );
+    const { client } = server.app.runtime.stores;
+    const from = await client.get({
+      TableName: server.tableName,
+      Key: { pk: 'NS#moved', sk: 'SECRET#FROM' },
+    });
+    await client.update({
+      TableName: server.tableName,
+      Key: { pk: 'NS#moved', sk: 'SECRET#TO' },
+      UpdateExpression: 'SET ciphertext = :moved',
+      ExpressionAttributeValues: { ':moved': from.Item?.ciphertext },
+    });
     server.app.runtime.secrets.invalidate('moved');
     const created = await call(server, 'POST', '/api/responders', {
       key: movedKey,

@@ -17,6 +17,7 @@ import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
 import { storeMaxAttempts } from '../../lib/limits.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
 import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
+import { SdkTableClient } from '../../lib/store/dynamodb/sdk-table-client.ts';
 import { createStores, createTable, type Stores } from '../../lib/store/index.ts';
 import { apiGatewayEvent } from '../support/events.ts';
 
@@ -61,9 +62,10 @@ beforeAll(async () => {
   port = 0;
   await listen();
   port = (server.address() as AddressInfo).port;
-  stores = createStores({ endpoint: `http://127.0.0.1:${port}`, tableName });
-  await createTable(stores.clients.client, tableName);
-  await new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }).put({
+  const client = new SdkTableClient({ endpoint: `http://127.0.0.1:${port}` });
+  stores = createStores({ tableName, client });
+  await createTable(client.clients.client, tableName);
+  await new DynamoApiKeyStore({ client: stores.client, tableName }).put({
     prefix: apiKeyPrefix(key),
     namespace: 'outage',
     hash: hashApiKey(key).toString('hex'),
@@ -71,7 +73,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  stores.clients.client.destroy();
+  stores.client.destroy();
   if (server.listening) await stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -99,7 +101,7 @@ describe('DynamoDB goes away and comes back', { timeout }, () => {
       {
         responders,
         history,
-        keys: new DynamoApiKeyStore({ documents: stores.clients.documents, tableName }),
+        keys: new DynamoApiKeyStore({ client: stores.client, tableName }),
         sandbox: noSandbox,
       },
       silent,
@@ -169,7 +171,7 @@ describe('DynamoDB accepts connections and never answers', { timeout }, () => {
     const started = performance.now();
     const answer = await handle(apiGatewayEvent({ method: 'GET', rawPath: '/outage/tracked' }));
     const elapsedMs = performance.now() - started;
-    hungStores.clients.client.destroy();
+    hungStores.client.destroy();
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => hung.close(resolve));
     expect(answer).toMatchObject({ statusCode: 503, body: 'Service unavailable, please retry.' });

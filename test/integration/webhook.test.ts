@@ -1,5 +1,4 @@
 // The webhook path end to end in process: API Gateway event -> handler -> dynalite + QuickJS sandbox.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { historyBodyMaxBytes, historyTtlSeconds } from '../../lib/limits.ts';
@@ -12,21 +11,22 @@ import { historyPk, historySlotSk } from '../../lib/store/keys.ts';
 import type { WebhookDeps } from '../../lib/webhook/handle-webhook.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { apiGatewayEvent } from '../support/events.ts';
+import { aroundEachCall, sdkTableClient } from '../support/table-clients.ts';
 
-const db = useDynalite();
+let storeCalls = 0;
+const db = useDynalite({
+  ...sdkTableClient,
+  create: (endpoint) =>
+    aroundEachCall(sdkTableClient.create(endpoint), (_operation, _input, call) => {
+      storeCalls++;
+      return call();
+    }),
+});
 let sandbox: Sandbox;
 let facts: RequestFacts[] = [];
-let storeCalls = 0;
 
 beforeAll(() => {
   sandbox = createSandbox({ poolSize: 1 });
-  db.stores.clients.client.middlewareStack.add(
-    (next) => async (args) => {
-      storeCalls++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countStoreCalls' },
-  );
 });
 afterAll(() => sandbox.close());
 
@@ -189,12 +189,10 @@ describe('request history', () => {
       method: 'POST',
       path: '/hook',
     });
-    const { Item } = await db.stores.clients.documents.send(
-      new GetCommand({
-        TableName: db.dynamo.tableName,
-        Key: { pk: historyPk(created.id), sk: historySlotSk(0) },
-      }),
-    );
+    const { Item } = await db.stores.client.get({
+      TableName: db.dynamo.tableName,
+      Key: { pk: historyPk(created.id), sk: historySlotSk(0) },
+    });
     const nowSeconds = Date.now() / 1000;
     expect(Item?.expiresAt).toBeGreaterThan(nowSeconds + historyTtlSeconds - 60);
     expect(Item?.expiresAt).toBeLessThanOrEqual(nowSeconds + historyTtlSeconds + 1);
@@ -228,7 +226,7 @@ describe('request history', () => {
     const result = await createApiGatewayHandler(deps({ history: unreachable.history }))(
       apiGatewayEvent({ rawPath: '/history-down/hook' }),
     );
-    unreachable.clients.client.destroy();
+    unreachable.client.destroy();
     expect(result).toMatchObject({ statusCode: 200, body: 'ok' });
     expect(facts[0]?.historyWriteFailed).toBe(true);
   });
@@ -250,7 +248,7 @@ describe('platform faults', () => {
     const result = await createApiGatewayHandler(
       deps({ definitions: new DefinitionCache({ load: (ns) => unreachable.responders.listAll(ns) }) }),
     )(apiGatewayEvent({ rawPath: '/static/hook' }));
-    unreachable.clients.client.destroy();
+    unreachable.client.destroy();
     expect(result).toMatchObject({ statusCode: 503, body: 'Service unavailable, please retry.' });
     expect(facts[0]?.storeUnavailable).toBe(true);
   });

@@ -5,21 +5,28 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynalite.ts';
 import { createDynamoClients } from '../../lib/store/dynamodb/client.ts';
 import { createStores, createTable, type Stores } from '../../lib/store/index.ts';
+import { sdkTableClient, type TableClientKind } from './table-clients.ts';
 
 export interface DynaliteContext {
   dynamo: LocalDynamo;
   stores: Stores;
 }
 
-/** Call at the top of a describe/file: starts the store before the tests and stops it after. */
-export function useDynalite(): DynaliteContext {
+/**
+ * Call at the top of a describe/file: starts the store before the tests and stops it after. The stores talk to
+ * it through a client of the given kind (the SDK's by default).
+ */
+export function useDynalite(kind: TableClientKind = sdkTableClient): DynaliteContext {
   const context = {} as DynaliteContext;
   beforeAll(async () => {
     context.dynamo = await startTestDynamo();
-    context.stores = createStores({ endpoint: context.dynamo.endpoint, tableName: context.dynamo.tableName });
+    context.stores = createStores({
+      tableName: context.dynamo.tableName,
+      client: kind.create(context.dynamo.endpoint),
+    });
   });
   afterAll(async () => {
-    context.stores?.clients.client.destroy();
+    context.stores?.client.destroy();
     await context.dynamo?.close();
   });
   return context;

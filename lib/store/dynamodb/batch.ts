@@ -1,6 +1,6 @@
 // BatchGetItem takes at most 100 keys and BatchWriteItem 25 requests; both may hand back unprocessed work
 // under throttling, which is retried here with a short backoff.
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableClient } from './table-client.ts';
 
 type Key = Record<string, string>;
 const batchGetMaxKeys = 100;
@@ -10,7 +10,7 @@ const maxRounds = 8;
 const backoff = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
 
 export async function batchGet(
-  documents: DynamoDBDocumentClient,
+  client: TableClient,
   tableName: string,
   keys: readonly Key[],
   consistent: boolean,
@@ -21,9 +21,9 @@ export async function batchGet(
     for (let round = 0; pending && pending.length > 0; round++) {
       if (round >= maxRounds) throw new Error('BatchGetItem left keys unprocessed');
       if (round > 0) await backoff(round);
-      const result = await documents.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } } }),
-      );
+      const result = await client.batchGet({
+        RequestItems: { [tableName]: { Keys: pending, ConsistentRead: consistent } },
+      });
       found.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys as Key[] | undefined;
     }
@@ -31,25 +31,21 @@ export async function batchGet(
   return found;
 }
 
-export function batchDelete(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
-  keys: readonly Key[],
-): Promise<void> {
+export function batchDelete(client: TableClient, tableName: string, keys: readonly Key[]): Promise<void> {
   return batchWrite(
-    documents,
+    client,
     tableName,
     keys.map((Key) => ({ DeleteRequest: { Key } })),
   );
 }
 
 export function batchPut(
-  documents: DynamoDBDocumentClient,
+  client: TableClient,
   tableName: string,
   items: readonly Record<string, unknown>[],
 ): Promise<void> {
   return batchWrite(
-    documents,
+    client,
     tableName,
     items.map((Item) => ({ PutRequest: { Item } })),
   );
@@ -58,7 +54,7 @@ export function batchPut(
 type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Record<string, unknown> } };
 
 async function batchWrite(
-  documents: DynamoDBDocumentClient,
+  client: TableClient,
   tableName: string,
   requests: readonly WriteRequest[],
 ): Promise<void> {
@@ -67,7 +63,7 @@ async function batchWrite(
     for (let round = 0; pending.length > 0; round++) {
       if (round >= maxRounds) throw new Error('BatchWriteItem left requests unprocessed');
       if (round > 0) await backoff(round);
-      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      const result = await client.batchWrite({ RequestItems: { [tableName]: pending } });
       pending = (result.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
   }

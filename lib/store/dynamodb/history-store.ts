@@ -5,14 +5,13 @@
 // number its previous request reserved; a cold one takes two in one counter call), so only the slot write follows
 // the answer. A held number older than historyHeldNumberMaxAgeMs is dropped for a fresh one. A number not used (a
 // request not kept, a number dropped) leaves its slot with the older entry, never more than N.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { historyHeldNumberMaxAgeMs, historyTtlSeconds } from '../../limits.ts';
 import type { TrackedRequest } from '../../responders/schema.ts';
 import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from '../keys.ts';
 import { type ItemKey, itemKey, keyAttributeNames, tableSchema } from '../table.ts';
 import type { HistoryEntry, HistoryStore } from '../types.ts';
 import { batchDelete } from './batch.ts';
+import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
 
 /**
  * The counter outlives the slots it numbered by this much: its TTL is refreshed by every request, so while it
@@ -35,20 +34,20 @@ interface HeldNumber {
 }
 
 export interface DynamoHistoryStoreOptions {
-  documents: DynamoDBDocumentClient;
+  client: TableClient;
   tableName: string;
   now?: () => number;
 }
 
 export class DynamoHistoryStore implements HistoryStore {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #client: TableClient;
   readonly #table: string;
   readonly #now: () => number;
   /** Per responder, the number this process reserved for its next tracked request. */
   readonly #held = new Map<string, HeldNumber>();
 
   constructor(options: DynamoHistoryStoreOptions) {
-    this.#documents = options.documents;
+    this.#client = options.client;
     this.#table = options.tableName;
     this.#now = options.now ?? Date.now;
   }
@@ -123,7 +122,7 @@ export class DynamoHistoryStore implements HistoryStore {
     // A number held across the clear would sort above the restarted count and keep its slot from their writes.
     this.#held.delete(responderId);
     const slots = await this.#slots(responderId);
-    await batchDelete(this.#documents, this.#table, [
+    await batchDelete(this.#client, this.#table, [
       itemKey(historyPk(responderId), historyCounterSk),
       ...slots.map(({ pk, sk }) => itemKey(pk, sk)),
     ]);
@@ -166,19 +165,17 @@ export class DynamoHistoryStore implements HistoryStore {
   /** Takes `count` numbers; the highest is returned. */
   async #count(pk: string, expiresAt: number, count: number): Promise<HeldNumber> {
     const takenAtMs = this.#now();
-    const result = await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: itemKey(pk, historyCounterSk),
-        UpdateExpression: 'ADD seq :count SET #ttl = :counterExpiresAt',
-        ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-        ExpressionAttributeValues: {
-          ':count': count,
-          ':counterExpiresAt': expiresAt + counterTtlMarginSeconds,
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
+    const result = await this.#client.update({
+      TableName: this.#table,
+      Key: itemKey(pk, historyCounterSk),
+      UpdateExpression: 'ADD seq :count SET #ttl = :counterExpiresAt',
+      ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
+      ExpressionAttributeValues: {
+        ':count': count,
+        ':counterExpiresAt': expiresAt + counterTtlMarginSeconds,
+      },
+      ReturnValues: 'UPDATED_NEW',
+    });
     return { seq: Number(result.Attributes?.seq), takenAtMs };
   }
 
@@ -197,21 +194,19 @@ export class DynamoHistoryStore implements HistoryStore {
       [tableSchema.ttlAttribute]: expiresAt,
     };
     try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: item,
-          // Two requests racing for one slot: the newer one stays. An expired slot is free whatever its number:
-          // after TTL took the counter the numbers start again at 1, below those of the old slots still
-          // present (TTL deletes days late and in any order), and none of those can be live (see the margin).
-          ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq OR #ttl <= :nowSeconds',
-          ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
-          ExpressionAttributeValues: { ':seq': seq, ':nowSeconds': Math.floor(this.#now() / 1000) },
-        }),
-      );
+      await this.#client.put({
+        TableName: this.#table,
+        Item: item,
+        // Two requests racing for one slot: the newer one stays. An expired slot is free whatever its number:
+        // after TTL took the counter the numbers start again at 1, below those of the old slots still
+        // present (TTL deletes days late and in any order), and none of those can be live (see the margin).
+        ConditionExpression: 'attribute_not_exists(seq) OR seq < :seq OR #ttl <= :nowSeconds',
+        ExpressionAttributeNames: { '#ttl': tableSchema.ttlAttribute },
+        ExpressionAttributeValues: { ':seq': seq, ':nowSeconds': Math.floor(this.#now() / 1000) },
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -220,16 +215,14 @@ export class DynamoHistoryStore implements HistoryStore {
     const slots: SlotItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const result = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: keyAttributeNames,
-          ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const result = await this.#client.query({
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: keyAttributeNames,
+        ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      });
       slots.push(...((result.Items ?? []) as SlotItem[]));
       startKey = result.LastEvaluatedKey;
     } while (startKey);

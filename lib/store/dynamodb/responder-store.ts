@@ -13,15 +13,7 @@
 // - Chunked settings are written under the NEW version's keys before the definition switches to that version,
 //   and the old version's chunks are deleted only after. A reader that sees a definition therefore finds its
 //   chunks, unless a later update finished in between; then the chunks are missing and it reads again.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { listPageSizeDefault, listPageSizeMax } from '../../limits.ts';
 import { newResponderId } from '../../responders/id.ts';
 import type { Responder, ResponderInput, ResponderUpdate } from '../../responders/schema.ts';
@@ -33,12 +25,13 @@ import { batchDelete, batchGet, batchPut } from './batch.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import { type BlobItem, blobKeys, type DefinitionItem, fromItems, toItems } from './responder-items.ts';
 import { RouteClaims } from './route-claims.ts';
+import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
 
 /** How often a read retries when it caught a definition mid-update (chunks already replaced). */
 const rereadAttempts = 3;
 
 export interface DynamoResponderStoreOptions {
-  documents: DynamoDBDocumentClient;
+  client: TableClient;
   tableName: string;
   /** Deleting a responder deletes its history through this. */
   history: HistoryStore;
@@ -46,19 +39,19 @@ export interface DynamoResponderStoreOptions {
 }
 
 export class DynamoResponderStore implements ResponderStore {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #client: TableClient;
   readonly #table: string;
   readonly #history: HistoryStore;
   readonly #now: () => number;
   readonly #routes: RouteClaims;
 
   constructor(options: DynamoResponderStoreOptions) {
-    this.#documents = options.documents;
+    this.#client = options.client;
     this.#table = options.tableName;
     this.#history = options.history;
     this.#now = options.now ?? Date.now;
     this.#routes = new RouteClaims({
-      documents: this.#documents,
+      client: this.#client,
       tableName: this.#table,
       now: this.#now,
       heldRoute: async (namespace, id) => (await this.#getDefinition(namespace, id))?.routeKey,
@@ -117,7 +110,7 @@ export class DynamoResponderStore implements ResponderStore {
         ExpressionAttributeValues: { ':expected': expectedVersion },
       });
     } catch (error) {
-      const lost = error instanceof ConditionalCheckFailedException;
+      const lost = isConditionalCheckFailed(error);
       const now = lost ? await this.#getDefinition(namespace, id) : undefined;
       const ownClaim =
         routeChanged && now?.routeKey !== definition.routeKey ? definition.routeKey : undefined;
@@ -128,7 +121,7 @@ export class DynamoResponderStore implements ResponderStore {
     }
     // Cleanup of what the old version held; failures here leave garbage, never a wrong answer.
     if (routeChanged) await this.#routes.release(namespace, current.routeKey, id);
-    await batchDelete(this.#documents, this.#table, blobKeys(namespace, current));
+    await batchDelete(this.#client, this.#table, blobKeys(namespace, current));
     return responder;
   }
 
@@ -136,19 +129,17 @@ export class DynamoResponderStore implements ResponderStore {
     const current = await this.#getDefinition(namespace, id);
     if (!current) return false;
     try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: itemKey(namespacePk(namespace), responderSk(id)),
-          ...ifItemExists,
-        }),
-      );
+      await this.#client.delete({
+        TableName: this.#table,
+        Key: itemKey(namespacePk(namespace), responderSk(id)),
+        ...ifItemExists,
+      });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
     await this.#routes.release(namespace, current.routeKey, id);
-    await batchDelete(this.#documents, this.#table, blobKeys(namespace, current));
+    await batchDelete(this.#client, this.#table, blobKeys(namespace, current));
     await this.#history.clear(id);
     return true;
   }
@@ -158,16 +149,14 @@ export class DynamoResponderStore implements ResponderStore {
     options: { limit?: number; nextToken?: string } = {},
   ): Promise<ResponderPage> {
     const limit = Math.min(Math.max(1, Math.floor(options.limit ?? listPageSizeDefault)), listPageSizeMax);
-    const result = await this.#documents.send(
-      new QueryCommand({
-        TableName: this.#table,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: keyAttributeNames,
-        ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': responderSkPrefix },
-        Limit: limit,
-        ExclusiveStartKey: options.nextToken ? decodePageToken(options.nextToken, namespace) : undefined,
-      }),
-    );
+    const result = await this.#client.query({
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: keyAttributeNames,
+      ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': responderSkPrefix },
+      Limit: limit,
+      ExclusiveStartKey: options.nextToken ? decodePageToken(options.nextToken, namespace) : undefined,
+    });
     const items: Responder[] = [];
     for (const definition of (result.Items ?? []) as DefinitionItem[]) {
       const responder = definition.settingsChunks
@@ -185,19 +174,17 @@ export class DynamoResponderStore implements ResponderStore {
     const blobs = new Map<string, Uint8Array>();
     let startKey: Record<string, unknown> | undefined;
     do {
-      const result = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: keyAttributeNames,
-          ExpressionAttributeValues: {
-            ':pk': namespacePk(namespace),
-            ':from': definitionsRange.from,
-            ':to': definitionsRange.to,
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const result = await this.#client.query({
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: keyAttributeNames,
+        ExpressionAttributeValues: {
+          ':pk': namespacePk(namespace),
+          ':from': definitionsRange.from,
+          ':to': definitionsRange.to,
+        },
+        ExclusiveStartKey: startKey,
+      });
       for (const item of result.Items ?? []) {
         const sk = item[tableSchema.sortKey];
         if (typeof sk === 'string' && sk.startsWith(responderSkPrefix)) {
@@ -225,25 +212,23 @@ export class DynamoResponderStore implements ResponderStore {
       'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
     >,
   ): Promise<void> {
-    await batchPut(this.#documents, this.#table, blobs as unknown as Record<string, unknown>[]);
-    await this.#documents.send(new PutCommand({ TableName: this.#table, Item: definition, ...condition }));
+    await batchPut(this.#client, this.#table, blobs as unknown as Record<string, unknown>[]);
+    await this.#client.put({ TableName: this.#table, Item: definition, ...condition });
   }
 
   async #getDefinition(namespace: string, id: string): Promise<DefinitionItem | undefined> {
-    const { Item } = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: itemKey(namespacePk(namespace), responderSk(id)),
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.#client.get({
+      TableName: this.#table,
+      Key: itemKey(namespacePk(namespace), responderSk(id)),
+      ConsistentRead: true,
+    });
     return Item as DefinitionItem | undefined;
   }
 
   async #assemble(namespace: string, definition: DefinitionItem, consistent: boolean) {
     const keys = blobKeys(namespace, definition);
     if (keys.length === 0) return fromItems(namespace, definition, new Map());
-    const found = await batchGet(this.#documents, this.#table, keys, consistent);
+    const found = await batchGet(this.#client, this.#table, keys, consistent);
     const blobs = new Map(
       found.map((item) => [item[tableSchema.sortKey] as string, (item as unknown as BlobItem).data]),
     );
@@ -255,7 +240,7 @@ export class DynamoResponderStore implements ResponderStore {
     try {
       if (claimedRoute) await this.#routes.release(namespace, claimedRoute, id);
       await batchDelete(
-        this.#documents,
+        this.#client,
         this.#table,
         blobs.map(({ pk, sk }) => itemKey(pk, sk)),
       );

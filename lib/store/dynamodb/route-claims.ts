@@ -6,11 +6,10 @@
 //   it is older than `claimStaleAfterMs` (far beyond any request's life: API Gateway stops at 30 s) and no
 //   definition holds it (the definition's `routeKey` names the claim it owns). A stale claim is taken over
 //   with a Put conditioned on the exact claim read, so two writers cannot both take it.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ResponderConflictError } from '../errors.ts';
 import { namespacePk } from '../keys.ts';
 import { type ItemKey, itemKey, partitionKeyAttributeName } from '../table.ts';
+import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
 
 /** A route claim without a matching definition is only reclaimed after this long (see the header comment). */
 export const claimStaleAfterMs = 5 * 60 * 1000;
@@ -21,7 +20,7 @@ interface ClaimItem extends ItemKey {
 }
 
 export interface RouteClaimsOptions {
-  documents: DynamoDBDocumentClient;
+  client: TableClient;
   tableName: string;
   now: () => number;
   /** The claim (routeKey) the responder's definition holds now, read consistently; undefined without one. */
@@ -29,13 +28,13 @@ export interface RouteClaimsOptions {
 }
 
 export class RouteClaims {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #client: TableClient;
   readonly #table: string;
   readonly #now: () => number;
   readonly #heldRoute: RouteClaimsOptions['heldRoute'];
 
   constructor(options: RouteClaimsOptions) {
-    this.#documents = options.documents;
+    this.#client = options.client;
     this.#table = options.tableName;
     this.#now = options.now;
     this.#heldRoute = options.heldRoute;
@@ -46,36 +45,30 @@ export class RouteClaims {
     const key = itemKey(namespacePk(namespace), routeKey);
     const claim: ClaimItem = { ...key, responderId, claimedAt: this.#now() };
     try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: claim,
-          ConditionExpression: 'attribute_not_exists(#pk) OR responderId = :id',
-          ExpressionAttributeNames: partitionKeyAttributeName,
-          ExpressionAttributeValues: { ':id': responderId },
-        }),
-      );
+      await this.#client.put({
+        TableName: this.#table,
+        Item: claim,
+        ConditionExpression: 'attribute_not_exists(#pk) OR responderId = :id',
+        ExpressionAttributeNames: partitionKeyAttributeName,
+        ExpressionAttributeValues: { ':id': responderId },
+      });
       return;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Item } = await this.#documents.send(
-      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
-    );
+    const { Item } = await this.#client.get({ TableName: this.#table, Key: key, ConsistentRead: true });
     const held = Item as ClaimItem | undefined;
     if (held && (await this.#isStale(namespace, held))) {
       try {
-        await this.#documents.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: claim,
-            ConditionExpression: 'responderId = :held AND claimedAt = :claimedAt',
-            ExpressionAttributeValues: { ':held': held.responderId, ':claimedAt': held.claimedAt },
-          }),
-        );
+        await this.#client.put({
+          TableName: this.#table,
+          Item: claim,
+          ConditionExpression: 'responderId = :held AND claimedAt = :claimedAt',
+          ExpressionAttributeValues: { ':held': held.responderId, ':claimedAt': held.claimedAt },
+        });
         return;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     throw new ResponderConflictError('route', 'another responder already has this location and method');
@@ -84,16 +77,14 @@ export class RouteClaims {
   /** Releases the route if this responder still holds it. */
   async release(namespace: string, routeKey: string, responderId: string): Promise<void> {
     try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: itemKey(namespacePk(namespace), routeKey),
-          ConditionExpression: 'responderId = :id',
-          ExpressionAttributeValues: { ':id': responderId },
-        }),
-      );
+      await this.#client.delete({
+        TableName: this.#table,
+        Key: itemKey(namespacePk(namespace), routeKey),
+        ConditionExpression: 'responderId = :id',
+        ExpressionAttributeValues: { ':id': responderId },
+      });
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 

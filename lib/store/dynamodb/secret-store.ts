@@ -7,19 +7,12 @@
 // replacement) and is refused. Two creates racing for the last place may both be refused; never both kept.
 
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
 import { secretsPerNamespaceMax } from '../../limits.ts';
 import { SecretLimitError } from '../errors.ts';
 import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';
 import { type ItemKey, ifItemAbsent, ifItemExists, itemKey, keyAttributeNames } from '../table.ts';
 import type { SecretStore, StoredSecret } from '../types.ts';
+import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
 
 interface SecretItem extends ItemKey {
   name: string;
@@ -30,20 +23,20 @@ interface SecretItem extends ItemKey {
 }
 
 export interface DynamoSecretStoreOptions {
-  documents: DynamoDBDocumentClient;
+  client: TableClient;
   tableName: string;
   maxPerNamespace?: number;
   now?: () => number;
 }
 
 export class DynamoSecretStore implements SecretStore {
-  readonly #documents: DynamoDBDocumentClient;
+  readonly #client: TableClient;
   readonly #table: string;
   readonly #max: number;
   readonly #now: () => number;
 
   constructor(options: DynamoSecretStoreOptions) {
-    this.#documents = options.documents;
+    this.#client = options.client;
     this.#table = options.tableName;
     this.#max = options.maxPerNamespace ?? secretsPerNamespaceMax;
     this.#now = options.now ?? Date.now;
@@ -65,18 +58,16 @@ export class DynamoSecretStore implements SecretStore {
     }
     if ((await this.#count(namespace)) <= this.#max) return;
     try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: itemKey(item.pk, item.sk),
-          ConditionExpression: '#write = :write',
-          ExpressionAttributeNames: { '#write': 'write' },
-          ExpressionAttributeValues: { ':write': item.write },
-        }),
-      );
+      await this.#client.delete({
+        TableName: this.#table,
+        Key: itemKey(item.pk, item.sk),
+        ConditionExpression: '#write = :write',
+        ExpressionAttributeNames: { '#write': 'write' },
+        ExpressionAttributeValues: { ':write': item.write },
+      });
     } catch (error) {
       // Replaced meanwhile by another PUT of the same name: that one is a replacement and may stay.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
     throw new SecretLimitError(this.#max);
   }
@@ -93,26 +84,24 @@ export class DynamoSecretStore implements SecretStore {
 
   async delete(namespace: string, name: string): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: itemKey(namespacePk(namespace), secretSk(name)),
-          ...ifItemExists,
-        }),
-      );
+      await this.#client.delete({
+        TableName: this.#table,
+        Key: itemKey(namespacePk(namespace), secretSk(name)),
+        ...ifItemExists,
+      });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
 
   async #putIf(item: SecretItem, condition: typeof ifItemExists): Promise<boolean> {
     try {
-      await this.#documents.send(new PutCommand({ TableName: this.#table, Item: item, ...condition }));
+      await this.#client.put({ TableName: this.#table, Item: item, ...condition });
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -124,19 +113,20 @@ export class DynamoSecretStore implements SecretStore {
   }
 
   /** Every page of a namespace's secrets, their items or (with `COUNT`) only how many. */
-  async *#pages(namespace: string, select?: 'COUNT'): AsyncGenerator<QueryCommandOutput> {
+  async *#pages(
+    namespace: string,
+    select?: 'COUNT',
+  ): AsyncGenerator<Awaited<ReturnType<TableClient['query']>>> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: keyAttributeNames,
-          ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
-          ...(select ? { Select: select } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const page = await this.#client.query({
+        TableName: this.#table,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: keyAttributeNames,
+        ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
+        ...(select ? { Select: select } : {}),
+        ExclusiveStartKey: startKey,
+      });
       yield page;
       startKey = page.LastEvaluatedKey;
     } while (startKey);

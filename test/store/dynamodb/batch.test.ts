@@ -1,20 +1,20 @@
 // The batch loops (batch.ts) under what no local engine produces: requests split at DynamoDB's per-call
 // limits, unprocessed work handed back under throttling and retried until done, and a bounded give-up.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batchDelete, batchGet, batchPut } from '../../../lib/store/dynamodb/batch.ts';
-import { createDynamoClients } from '../../../lib/store/dynamodb/client.ts';
+import { SdkTableClient } from '../../../lib/store/dynamodb/sdk-table-client.ts';
 
 const table = 'responders';
-let documents: DynamoDBDocumentClient;
+let client: SdkTableClient;
 let mocked: ReturnType<typeof mockClient>;
 
 beforeEach(() => {
   // Never reached: every send is answered by the mock.
-  documents = createDynamoClients({ endpoint: 'http://127.0.0.1:9' }).documents;
-  mocked = mockClient(documents);
+  client = new SdkTableClient({ endpoint: 'http://127.0.0.1:9' });
+  mocked = mockClient(client.clients.documents);
   // The retry backoff is a timer: fake timers let the tests run every round without waiting for it.
   vi.useFakeTimers();
 });
@@ -54,7 +54,7 @@ function writeCalls(): WriteRequest[][] {
 describe('batchPut', () => {
   it('writes more than 25 items in calls of at most 25', async () => {
     mocked.on(BatchWriteCommand).resolves({});
-    await settle(batchPut(documents, table, items(60)));
+    await settle(batchPut(client, table, items(60)));
     const calls = writeCalls();
     expect(calls.map((requests) => requests.length)).toEqual([25, 25, 10]);
     expect(calls.flat().map((request) => request.PutRequest?.Item)).toEqual(items(60));
@@ -68,7 +68,7 @@ describe('batchPut', () => {
       .resolvesOnce({ UnprocessedItems: { [table]: handedBack } })
       .resolvesOnce({ UnprocessedItems: { [table]: [{ PutRequest: { Item: item(3) } }] } })
       .resolves({ UnprocessedItems: {} });
-    await settle(batchPut(documents, table, all));
+    await settle(batchPut(client, table, all));
     expect(writeCalls()).toEqual([
       all.map((Item) => ({ PutRequest: { Item } })),
       handedBack,
@@ -78,7 +78,7 @@ describe('batchPut', () => {
 
   it('gives up with an error after a bounded number of rounds when DynamoDB keeps handing items back', async () => {
     mocked.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    await expect(settle(batchPut(documents, table, items(3)))).rejects.toThrow('left requests unprocessed');
+    await expect(settle(batchPut(client, table, items(3)))).rejects.toThrow('left requests unprocessed');
     expect(writeCalls()).toHaveLength(8);
   });
 
@@ -86,7 +86,7 @@ describe('batchPut', () => {
     mocked
       .on(BatchWriteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
-    await expect(settle(batchPut(documents, table, items(3)))).rejects.toBeInstanceOf(
+    await expect(settle(batchPut(client, table, items(3)))).rejects.toBeInstanceOf(
       ProvisionedThroughputExceededException,
     );
   });
@@ -101,7 +101,7 @@ describe('batchDelete', () => {
       .resolvesOnce({})
       .resolvesOnce({ UnprocessedItems: { [table]: handedBack } })
       .resolves({});
-    await settle(batchDelete(documents, table, keys));
+    await settle(batchDelete(client, table, keys));
     const calls = writeCalls();
     expect(calls.map((requests) => requests.length)).toEqual([25, 5, 1]);
     expect(calls[2]).toEqual(handedBack);
@@ -115,7 +115,7 @@ describe('batchDelete', () => {
 
   it('gives up with an error after a bounded number of rounds', async () => {
     mocked.on(BatchWriteCommand).callsFake((input) => ({ UnprocessedItems: input.RequestItems }));
-    await expect(settle(batchDelete(documents, table, keysOf(items(2))))).rejects.toThrow(
+    await expect(settle(batchDelete(client, table, keysOf(items(2))))).rejects.toThrow(
       'left requests unprocessed',
     );
   });
@@ -130,7 +130,7 @@ describe('batchGet', () => {
         Responses: { [table]: all.filter((candidate) => wanted.some((key) => key.sk === candidate.sk)) },
       };
     });
-    const found = await settle(batchGet(documents, table, keysOf(all), true));
+    const found = await settle(batchGet(client, table, keysOf(all), true));
     const calls = mocked
       .commandCalls(BatchGetCommand)
       .map((call) => call.args[0].input.RequestItems?.[table]);
@@ -152,7 +152,7 @@ describe('batchGet', () => {
         UnprocessedKeys: { [table]: { Keys: [keyOf(1)] } },
       })
       .resolves({ Responses: { [table]: [item(1)] } });
-    const found = await settle(batchGet(documents, table, keysOf(all), false));
+    const found = await settle(batchGet(client, table, keysOf(all), false));
     expect(found).toEqual([item(0), item(2), item(1)]);
     const asked = mocked
       .commandCalls(BatchGetCommand)
@@ -164,7 +164,7 @@ describe('batchGet', () => {
     mocked
       .on(BatchGetCommand)
       .callsFake((input) => ({ Responses: { [table]: [] }, UnprocessedKeys: input.RequestItems }));
-    await expect(settle(batchGet(documents, table, keysOf(items(2)), true))).rejects.toThrow(
+    await expect(settle(batchGet(client, table, keysOf(items(2)), true))).rejects.toThrow(
       'left keys unprocessed',
     );
   });

@@ -13,6 +13,9 @@ const dynamodbLocalSuites = [
   'test/integration/route-claims.test.ts',
   'test/integration/page-tokens.test.ts',
   'test/store/history-ttl-deletion.test.ts',
+  'test/store/dynamodb/secret-store.test.ts',
+  'test/store/dynamodb/batch-table.test.ts',
+  'test/keys/key-store.test.ts',
 ];
 const dynamodbLocalExcluded = ['test/integration/management-cli.test.ts'];
 const javaFound = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;

@@ -29,7 +29,7 @@ describe.each(tableClientKinds)('writes under concurrency over the $name client'
       const parallel = Array.from({ length: 40 }, (_, i) => `parallel-${i}`);
       // The first request's slot write is held until every other request has written: it arrives last, older
       // than what its slot holds by then, and must not replace it.
-      const numbered = new Map<string, number>();
+      const numbered = new Map<string, { seq: number; createdAt: number }>();
       let othersWritten = 0;
       let releaseFirst = () => {};
       const firstMayWrite = new Promise<void>((resolve) => {
@@ -38,7 +38,8 @@ describe.each(tableClientKinds)('writes under concurrency over the $name client'
       const lateFirstWrite = aroundEachCall(db.stores.client, async (operation, input, call) => {
         if (operation !== 'put') return call();
         const item = (input as PutCommandInput).Item as { seq: number; request: string };
-        numbered.set((JSON.parse(item.request) as { id: string }).id, item.seq);
+        const { id, createdAt } = JSON.parse(item.request) as { id: string; createdAt: number };
+        numbered.set(id, { seq: item.seq, createdAt });
         if (item.seq === 1) await firstMayWrite;
         try {
           return await call();
@@ -58,12 +59,15 @@ describe.each(tableClientKinds)('writes under concurrency over the $name client'
       expect(answers.every((answer) => answer.statusCode === 200)).toBe(true);
       // Request n goes to slot n mod N; each slot keeps the newest request written to it. (The counter may skip a
       // number when the SDK retries its update, so this is not always simply the N highest numbers.)
-      const newestPerSlot = new Map<number, [string, number]>();
-      for (const [id, seq] of numbered) {
+      const newestPerSlot = new Map<number, { id: string; seq: number; createdAt: number }>();
+      for (const [id, { seq, createdAt }] of numbered) {
         const slot = (seq - 1) % keep;
-        if (seq > (newestPerSlot.get(slot)?.[1] ?? 0)) newestPerSlot.set(slot, [id, seq]);
+        if (seq > (newestPerSlot.get(slot)?.seq ?? 0)) newestPerSlot.set(slot, { id, seq, createdAt });
       }
-      const newest = [...newestPerSlot.values()].sort(([, a], [, b]) => b - a).map(([id]) => id);
+      // Listed newest arrival first, the number ordering requests that arrived in one millisecond (history-store.ts).
+      const newest = [...newestPerSlot.values()]
+        .sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq)
+        .map(({ id }) => id);
       expect((await db.stores.history.list(created.id, keep)).map((r) => r.id)).toEqual(newest);
 
       // Once the burst is over, the next N requests replace every slot, newest first.

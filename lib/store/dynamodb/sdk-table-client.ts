@@ -1,6 +1,6 @@
-// TableClient over the AWS SDK's document client (client.ts: timeouts, attempts, local credentials), for every
-// process but the webhook function's. The SDK clients stay reachable for what only they do: creating the table
-// (table.ts) and the tests' and benchmarks' middleware.
+// TableClient over the AWS SDK's document client (client.ts: timeouts, attempts, local credentials): the stores'
+// default. The SDK clients stay reachable for what only they do: creating the table (table.ts) and the
+// benchmarks' middleware.
 import {
   BatchGetCommand,
   BatchWriteCommand,

@@ -7,8 +7,8 @@ import type { AwsCredentials } from '../../lib/aws/access.ts';
 /** The Checksum the SDK's signer wants, over node:crypto (HMAC when given a key). */
 class Sha256 {
   readonly #hash;
-  constructor(key?: string | Uint8Array) {
-    this.#hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  constructor(key?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = key === undefined ? createHash('sha256') : createHmac('sha256', bytes(key));
   }
   update(data: Uint8Array): void {
     this.#hash.update(data);
@@ -17,6 +17,13 @@ class Sha256 {
     return this.#hash.digest();
   }
   reset(): void {}
+}
+
+function bytes(key: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof key === 'string') return key;
+  return ArrayBuffer.isView(key)
+    ? new Uint8Array(key.buffer, key.byteOffset, key.byteLength)
+    : new Uint8Array(key);
 }
 
 export interface OracleRequest {
@@ -33,7 +40,7 @@ export async function oracleAuthorization(
 ): Promise<string | undefined> {
   // applyChecksum: false, as the signed client sends no x-amz-content-sha256 (only S3 needs it).
   const signer = new SignatureV4({ ...options, sha256: Sha256, applyChecksum: false });
-  const signed = await signer.signRequest(
+  const signed = await signer.sign(
     {
       method: 'POST',
       protocol: 'https:',

@@ -163,7 +163,8 @@ export class JsonService {
       };
       const request = this.#request(
         {
-          hostname: endpoint.hostname,
+          // An IPv6 literal without the brackets of its URL form.
+          hostname: endpoint.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: endpoint.port,
           method: 'POST',
           path: '/',

@@ -132,6 +132,17 @@ describe('JsonService', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('reaches an endpoint given as an IPv6 literal', async () => {
+    fake = await startFakeAws(() => ok({ Count: 0 }), '::1');
+    service = new JsonService(dynamodbProtocol, {
+      endpoint: new URL(fake.endpoint),
+      region: 'eu-west-1',
+      credentials: fakeCredentials,
+    });
+    expect(await service.call('Query', {})).toEqual({ Count: 0 });
+    expect(fake.requests[0]?.signatureValid).toBe(true);
+  });
+
   it('fails with the connection error when nothing listens', async () => {
     const closed = createServer().listen(0, '127.0.0.1');
     await once(closed, 'listening');

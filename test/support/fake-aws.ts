@@ -35,7 +35,10 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
-export async function startFakeAws(answer: (request: FakeAwsRequest) => FakeAnswer): Promise<FakeAws> {
+export async function startFakeAws(
+  answer: (request: FakeAwsRequest) => FakeAnswer,
+  host = '127.0.0.1',
+): Promise<FakeAws> {
   const requests: FakeAwsRequest[] = [];
   const connections = new Set<Socket>();
   const server = createServer(async (message: IncomingMessage, response: ServerResponse) => {
@@ -60,11 +63,11 @@ export async function startFakeAws(answer: (request: FakeAwsRequest) => FakeAnsw
     connections.add(socket);
     socket.on('close', () => connections.delete(socket));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests,
     connections,
     close: async () => {

@@ -1,5 +1,6 @@
 // KMS Encrypt and Decrypt over the signed JSON client (JSON 1.1, blobs in base64), for the secrets cipher
 // (lib/secrets/kms-cipher.ts): the two KMS operations the Lambda functions use, without the SDK's KMS client.
+// With the store's timeouts and attempts (lib/limits.ts): a webhook request waits on its secrets as on its store.
 import type { AwsEnvironment } from '../config/read.ts';
 import { resolveAwsAccess } from './access.ts';
 import { JsonService, type JsonServiceOptions, kmsProtocol } from './json-service.ts';

@@ -12,6 +12,7 @@ const dynamodbLocalSuites = [
   'test/integration/history-*.test.ts',
   'test/integration/route-claims.test.ts',
   'test/integration/page-tokens.test.ts',
+  'test/integration/http-table-client.test.ts',
   'test/store/history-ttl-deletion.test.ts',
   'test/store/dynamodb/secret-store.test.ts',
   'test/store/dynamodb/batch-table.test.ts',

@@ -174,6 +174,11 @@ export const definitionCacheMaxNamespaces = 10_000;
 export const storeConnectTimeoutMs = 1_000;
 export const storeRequestTimeoutMs = 2_000;
 export const storeMaxAttempts = 3;
+/**
+ * The signed client's backoff (lib/aws/json-service.ts) before retry n is random up to this x 2^(n-1):
+ * throttling clears in tens of milliseconds more often than not, and the caller is waiting.
+ */
+export const storeRetryBaseDelayMs = 50;
 
 /** Management listing page size (docs/contract.md §5 `nextToken` pagination). */
 export const listPageSizeDefault = 50;

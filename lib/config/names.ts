@@ -21,6 +21,8 @@ export const envNames = {
   lambdaInitializationType: 'AWS_LAMBDA_INITIALIZATION_TYPE',
   awsRegion: 'AWS_REGION',
   awsAccessKeyId: 'AWS_ACCESS_KEY_ID',
+  awsSecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+  awsSessionToken: 'AWS_SESSION_TOKEN',
   awsProfile: 'AWS_PROFILE',
 } as const;
 

@@ -79,8 +79,12 @@ export function readLambdaEnvironment(env: Env = process.env) {
   return readConfig({ serviceName, lambdaInitializationType }, env);
 }
 
-/** What the AWS SDK's own chain reads, for the DynamoDB client's choice of a local store's region and keys. */
+/**
+ * What the AWS SDK's own chain reads: for the SDK's DynamoDB client, the choice of a local store's region and
+ * keys; for the signed client of lib/aws, the region and the credentials themselves (as Lambda sets them).
+ */
 export function readAwsEnvironment(env: Env = process.env) {
-  const { awsRegion, awsAccessKeyId, awsProfile } = settings;
-  return readConfig({ awsRegion, awsAccessKeyId, awsProfile }, env);
+  const { awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsProfile } = settings;
+  return readConfig({ awsRegion, awsAccessKeyId, awsSecretAccessKey, awsSessionToken, awsProfile }, env);
 }
+export type AwsEnvironment = ReturnType<typeof readAwsEnvironment>;

@@ -135,5 +135,7 @@ export const settings = {
   lambdaInitializationType: text(envNames.lambdaInitializationType),
   awsRegion: text(envNames.awsRegion),
   awsAccessKeyId: text(envNames.awsAccessKeyId),
+  awsSecretAccessKey: text(envNames.awsSecretAccessKey),
+  awsSessionToken: text(envNames.awsSessionToken),
   awsProfile: text(envNames.awsProfile),
 } satisfies Record<string, Setting>;

@@ -4,7 +4,7 @@
 // so KMS itself refuses a wrapped key moved to another secret, and CloudTrail shows which secret was read.
 
 import { randomBytes } from 'node:crypto';
-import { DecryptCommand, EncryptCommand, InvalidCiphertextException, KMSClient } from '@aws-sdk/client-kms';
+import { HttpKmsClient, type KmsClient } from '../aws/kms-client.ts';
 import {
   dataKeyBytes,
   open,
@@ -19,28 +19,27 @@ const kmsFormat = 2;
 
 export interface KmsSecretCipherOptions {
   keyId: string;
-  client?: Pick<KMSClient, 'send'>;
+  /** The signed KMS client over the function's role credentials unless given. */
+  client?: KmsClient;
 }
 
 export class KmsSecretCipher implements SecretCipher {
   readonly #keyId: string;
-  readonly #client: Pick<KMSClient, 'send'>;
+  readonly #client: KmsClient;
 
   constructor(options: KmsSecretCipherOptions) {
     this.#keyId = options.keyId;
-    this.#client = options.client ?? new KMSClient({});
+    this.#client = options.client ?? new HttpKmsClient();
   }
 
   async encrypt(value: string, binding: SecretBinding): Promise<Uint8Array> {
     const dataKey = randomBytes(dataKeyBytes);
     try {
-      const { CiphertextBlob } = await this.#client.send(
-        new EncryptCommand({
-          KeyId: this.#keyId,
-          Plaintext: dataKey,
-          EncryptionContext: encryptionContext(binding),
-        }),
-      );
+      const { CiphertextBlob } = await this.#client.encrypt({
+        KeyId: this.#keyId,
+        Plaintext: dataKey,
+        EncryptionContext: encryptionContext(binding),
+      });
       if (!CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
       const length = Buffer.alloc(3);
       length.writeUInt8(kmsFormat, 0);
@@ -58,16 +57,14 @@ export class KmsSecretCipher implements SecretCipher {
     const wrappedEnd = 3 + bytes.readUInt16BE(1);
     let dataKey: Uint8Array | undefined;
     try {
-      ({ Plaintext: dataKey } = await this.#client.send(
-        new DecryptCommand({
-          KeyId: this.#keyId,
-          CiphertextBlob: bytes.subarray(3, wrappedEnd),
-          EncryptionContext: encryptionContext(binding),
-        }),
-      ));
+      ({ Plaintext: dataKey } = await this.#client.decrypt({
+        KeyId: this.#keyId,
+        CiphertextBlob: bytes.subarray(3, wrappedEnd),
+        EncryptionContext: encryptionContext(binding),
+      }));
     } catch (error) {
       // KMS answers InvalidCiphertextException when the encryption context (namespace, name) does not match.
-      if (error instanceof InvalidCiphertextException)
+      if (error instanceof Error && error.name === 'InvalidCiphertextException')
         throw new SecretDecryptError(binding, 'KMS refused the data key');
       throw error;
     }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  readAwsEnvironment,
   readCommandConfig,
   readFunctionConfig,
   readLocalConfig,
@@ -138,5 +139,32 @@ describe('readCommandConfig', () => {
     expect(configError(() => readCommandConfig({ DYNAMODB_ENDPOINT: 'http://x' })).variable).toBe(
       'TABLE_NAME',
     );
+  });
+});
+
+describe('readAwsEnvironment', () => {
+  it('reads the region and the credentials Lambda sets, and nothing else', () => {
+    expect(
+      readAwsEnvironment({
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+        TABLE_NAME: 't',
+      }),
+    ).toEqual({
+      awsRegion: 'eu-west-1',
+      awsAccessKeyId: 'AKIDEXAMPLE',
+      awsSecretAccessKey: 'secret',
+      awsSessionToken: 'token',
+      awsProfile: undefined,
+    });
+  });
+
+  it('counts an empty AWS_SECRET_ACCESS_KEY or AWS_SESSION_TOKEN as unset', () => {
+    expect(readAwsEnvironment({ AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' })).toMatchObject({
+      awsSecretAccessKey: undefined,
+      awsSessionToken: undefined,
+    });
   });
 });

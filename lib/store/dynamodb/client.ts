@@ -3,6 +3,7 @@
 // an amazonaws.com one) the SDK's default credential chain applies.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isAwsEndpoint } from '../../aws/endpoint.ts';
 import { readAwsEnvironment } from '../../config/read.ts';
 import { storeConnectTimeoutMs, storeMaxAttempts, storeRequestTimeoutMs } from '../../limits.ts';
 
@@ -43,12 +44,4 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     marshallOptions: { removeUndefinedValues: true },
   });
   return { client, documents };
-}
-
-function isAwsEndpoint(endpoint: string): boolean {
-  try {
-    return /\.amazonaws\.com(\.cn)?$/.test(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
 }

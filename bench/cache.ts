@@ -1,14 +1,15 @@
 // Section `cache`: DynamoDB calls per 1000 webhook requests, counted at the DynamoDB client, with the default
 // definition cache (DEFINITION_CACHE_TTL_MS default), starting cold each case.
+
+import { openFunctionStores, storesOver } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { definitionCacheTtlMsDefault } from '../lib/limits.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
-import { SdkTableClient } from '../lib/store/dynamodb/sdk-table-client.ts';
-import { createStores } from '../lib/store/index.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
+import { aroundEachCall } from '../test/support/table-clients.ts';
 import { benchResponders } from './handler.ts';
 import { machine, type Section } from './report.ts';
 import { type BenchRow, summarize } from './stats.ts';
@@ -17,18 +18,17 @@ const requests = 1000;
 
 export async function benchCache(): Promise<Section> {
   const dynamo = await startLocalDynamo();
-  const client = new SdkTableClient({ endpoint: dynamo.endpoint });
-  const stores = createStores({ tableName: dynamo.tableName, client });
-  const sandbox = createSandbox({ poolSize: 1 });
   const calls = new Map<string, number>();
-  client.clients.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown');
-      calls.set(name, (calls.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
+  const functionStores = openFunctionStores({
+    tableName: dynamo.tableName,
+    dynamodbEndpoint: dynamo.endpoint,
+  });
+  const client = aroundEachCall(functionStores.client, (operation, _input, call) => {
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    return call();
+  });
+  const stores = storesOver(dynamo.tableName, client);
+  const sandbox = createSandbox({ poolSize: 1 });
   try {
     for (const responder of benchResponders) await stores.responders.create('bench', responder);
     const tracked = responderCreateSchema.parse({

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleSandboxFunction } from '../cdk/bundle.ts';
 import { defaultBundleEntries, projectRoot } from '../cdk/stack.ts';
+import { openFunctionStores } from '../lib/app/stores.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
-import { createStores } from '../lib/store/index.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
 import { benchResponders } from './handler.ts';
 import { machine, type Section } from './report.ts';
@@ -73,7 +73,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 export async function benchColdStart(runs = 10): Promise<Section> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
   const dynamo = await startLocalDynamo();
-  const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
+  const stores = openFunctionStores({ dynamodbEndpoint: dynamo.endpoint, tableName: dynamo.tableName });
   try {
     const buildStarted = performance.now();
     const bundle = bundleSandboxFunction({

@@ -6,17 +6,17 @@
 // handler's own: main thread, sandbox worker and V8's helpers.
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { openFunctionStores, storesOver } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { publishRequestMetrics, type RequestFacts } from '../lib/metrics/request-metrics.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
-import { SdkTableClient } from '../lib/store/dynamodb/sdk-table-client.ts';
-import { createStores } from '../lib/store/index.ts';
 import { CircuitBreaker } from '../lib/webhook/circuit-breaker.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
+import { aroundEachCall } from '../test/support/table-clients.ts';
 import { benchColdStart } from './coldstart.ts';
 import { machine, type Section, type Table } from './report.ts';
 import { type BenchRow, formatMs, summarize } from './stats.ts';
@@ -103,27 +103,19 @@ interface CaseResult extends CaseSpec {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(endpoint: string, tableName: string): Promise<CaseResult[]> {
-  const client = new SdkTableClient({ endpoint });
-  const stores = createStores({ tableName, client });
   let storeCallsMs: number[] = [];
-  client.clients.client.middlewareStack.add(
-    (next) => async (args) => {
-      const t0 = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        storeCallsMs.push(performance.now() - t0);
-      }
-    },
-    { step: 'initialize', name: 'timeStoreCalls' },
-  );
-  client.clients.client.middlewareStack.add(
-    (next) => async (args) => {
+  // The functions' own client, each call timed and delayed as in-region DynamoDB would take.
+  const functionClient = openFunctionStores({ tableName, dynamodbEndpoint: endpoint }).client;
+  const client = aroundEachCall(functionClient, async (_operation, _input, call) => {
+    const t0 = performance.now();
+    try {
       await delay(storeDelayMs.min + Math.random() * (storeDelayMs.max - storeDelayMs.min));
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'inRegionLatency' },
-  );
+      return await call();
+    } finally {
+      storeCallsMs.push(performance.now() - t0);
+    }
+  });
+  const stores = storesOver(tableName, client);
   const sandbox = createSandbox({ poolSize: 1 });
   const definitions = new DefinitionCache({ load: (ns) => stores.responders.listAll(ns), ttlMs: 3_600_000 });
   const write = process.stdout.write;
@@ -215,7 +207,7 @@ const usd = (value: number) =>
 
 export async function benchCost(): Promise<Section> {
   const dynamo = await startLocalDynamo();
-  const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
+  const stores = openFunctionStores({ dynamodbEndpoint: dynamo.endpoint, tableName: dynamo.tableName });
   let results: CaseResult[];
   try {
     for (const responder of responders) await stores.responders.create('bench', responder);

@@ -4,12 +4,12 @@
 // (taskset) where available, so "req/s" is what one core gives: the sandbox worker shares that core.
 import { execFileSync, spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { openFunctionStores } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
-import { createStores } from '../lib/store/index.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
 import { machine, type Section } from './report.ts';
@@ -45,7 +45,7 @@ export const benchResponders = [
 
 async function measure(seconds: number): Promise<BenchRow[]> {
   const dynamo = await startLocalDynamo();
-  const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
+  const stores = openFunctionStores({ dynamodbEndpoint: dynamo.endpoint, tableName: dynamo.tableName });
   const sandbox = createSandbox({ poolSize: 1 });
   try {
     for (const responder of benchResponders) await stores.responders.create('bench', responder);

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { managementDeps } from '../lib/app/management.ts';
 import { sandboxOptions } from '../lib/app/sandbox.ts';
-import { openStores } from '../lib/app/stores.ts';
+import { openFunctionStores } from '../lib/app/stores.ts';
 import { readFunctionConfig } from '../lib/config/read.ts';
 import { bundledConsoleDirName, readConsoleBundle } from '../lib/console/bundle.ts';
 import { createManagementApiGatewayHandler } from '../lib/http/management-handler.ts';
@@ -20,7 +20,7 @@ const config = readFunctionConfig();
 
 export const handler = createManagementApiGatewayHandler({
   ...managementDeps({
-    stores: openStores(config),
+    stores: openFunctionStores(config),
     // One request at a time per Lambda environment, so one sandbox worker.
     sandbox: createSandbox(sandboxOptions(config, 1)),
     secretCipher: await secretCipherFor(config),

@@ -1,6 +1,8 @@
-// The stores of a process and its API key store, over one table client: what every entry (the Lambda
-// handlers, npm start, the operator commands) opens from its configuration.
+// The stores of a process and its API key store, over one table client. The Lambda functions and npm start
+// use the signed client of lib/aws (credentials from the environment, and none of the AWS SDK to load in a
+// cold start); the operator commands use the SDK's (lib/cli/command.ts), whose credential chain reads profiles.
 import { DynamoApiKeyStore } from '../keys/key-store.ts';
+import { HttpTableClient } from '../store/dynamodb/http-table-client.ts';
 import type { TableClient } from '../store/dynamodb/table-client.ts';
 import { createStores, type Stores } from '../store/index.ts';
 
@@ -10,20 +12,19 @@ export interface AppStores extends Stores {
   close(): void;
 }
 
-/** Over `client` when given, else over the AWS SDK's client for the configured endpoint. */
-export function openStores(
-  config: { tableName: string; dynamodbEndpoint?: string | undefined },
-  client?: TableClient,
-): AppStores {
-  const { tableName, dynamodbEndpoint } = config;
-  const stores = createStores({
-    tableName,
-    client,
-    ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}),
-  });
+export function storesOver(tableName: string, client: TableClient): AppStores {
+  const stores = createStores({ tableName, client });
   return {
     ...stores,
-    keys: new DynamoApiKeyStore({ client: stores.client, tableName }),
-    close: () => stores.client.destroy(),
+    keys: new DynamoApiKeyStore({ client, tableName }),
+    close: () => client.destroy(),
   };
+}
+
+/** A function's stores: the configured endpoint (a local store) or DynamoDB in AWS_REGION. */
+export function openFunctionStores(config: {
+  tableName: string;
+  dynamodbEndpoint?: string | undefined;
+}): AppStores {
+  return storesOver(config.tableName, new HttpTableClient({ endpoint: config.dynamodbEndpoint }));
 }

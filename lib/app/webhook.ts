@@ -9,7 +9,7 @@ import { LocalSecretCipher } from '../secrets/local-cipher.ts';
 import { SecretCache } from '../secrets/secret-cache.ts';
 import { CircuitBreaker } from '../webhook/circuit-breaker.ts';
 import type { ScriptRunner, WebhookDeps } from '../webhook/handle-webhook.ts';
-import { type AppStores, openStores } from './stores.ts';
+import { type AppStores, openFunctionStores } from './stores.ts';
 
 export interface WebhookRuntimeOptions {
   stores: AppStores;
@@ -58,7 +58,7 @@ export async function webhookRuntimeFor(
   sandbox: ScriptRunner,
 ): Promise<WebhookRuntime> {
   return createWebhookRuntime({
-    stores: openStores(config),
+    stores: openFunctionStores(config),
     sandbox,
     definitionCacheTtlMs: config.definitionCacheTtlMs,
     ...(config.scriptBreaker === false ? { breaker: false } : {}),

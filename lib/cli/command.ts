@@ -1,8 +1,9 @@
 // What the operator commands (`npm run keys`, `npm run responders`) share: the table from the configuration
 // (lib/config), one-line errors, and exit status 2 for bad usage or a bad setting (1 for anything that went
 // wrong after that).
-import { type AppStores, openStores } from '../app/stores.ts';
+import { type AppStores, storesOver } from '../app/stores.ts';
 import { ConfigError, readCommandConfig } from '../config/read.ts';
+import { SdkTableClient } from '../store/dynamodb/sdk-table-client.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -24,7 +25,9 @@ export async function runCommand(
     await main(() => {
       const config = readCommandConfig();
       tableName = config.tableName;
-      return openStores(config);
+      // The SDK's credential chain: an operator's profile or SSO session, not only environment variables.
+      const client = new SdkTableClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
+      return storesOver(config.tableName, client);
     });
     process.exit(0);
   } catch (error) {

@@ -1,9 +1,6 @@
-// The stores of one process over one table client: the given one, or by default one over the AWS SDK built
-// from the table name and an optional endpoint (a local DynamoDB).
-import type { DynamoClientOptions } from './dynamodb/client.ts';
+// The stores of one process over one table client (lib/app/stores.ts picks which).
 import { DynamoHistoryStore } from './dynamodb/history-store.ts';
 import { DynamoResponderStore } from './dynamodb/responder-store.ts';
-import { SdkTableClient } from './dynamodb/sdk-table-client.ts';
 import { DynamoSecretStore } from './dynamodb/secret-store.ts';
 import type { TableClient } from './dynamodb/table-client.ts';
 import type { HistoryStore, ResponderStore, SecretStore } from './types.ts';
@@ -20,10 +17,8 @@ export interface Stores {
   client: TableClient;
 }
 
-export function createStores(
-  options: DynamoClientOptions & { tableName: string; client?: TableClient | undefined },
-): Stores {
-  const { tableName, client = new SdkTableClient(options) } = options;
+export function createStores(options: { tableName: string; client: TableClient }): Stores {
+  const { tableName, client } = options;
   const history = new DynamoHistoryStore({ client, tableName });
   const responders = new DynamoResponderStore({ client, tableName, history });
   const secrets = new DynamoSecretStore({ client, tableName });

@@ -11,10 +11,10 @@ import {
   quickJsWasmSourcePath,
 } from '../../cdk/sandbox-files.ts';
 import { defaultBundleEntries, projectRoot } from '../../cdk/stack.ts';
+import { openFunctionStores } from '../../lib/app/stores.ts';
 import { bundledConsoleDirName, readConsoleBundle } from '../../lib/console/bundle.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynalite.ts';
 import { responderCreateSchema } from '../../lib/responders/schema.ts';
-import { createStores } from '../../lib/store/index.ts';
 import { apiGatewayEvent } from '../support/events.ts';
 import { buildTestStack } from './synth-stack.ts';
 
@@ -67,6 +67,16 @@ describe('the function bundles', () => {
     }
   });
 
+  it('leave the AWS SDK out of both functions: they sign their own DynamoDB and KMS calls (lib/aws)', () => {
+    for (const dir of dirs()) {
+      const { sources } = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as {
+        sources: string[];
+      };
+      expect(sources.some((source) => source.includes('lib/store/dynamodb/http-table-client.ts'))).toBe(true);
+      expect(sources.filter((source) => /node_modules\/@(aws-sdk|smithy)\//.test(source))).toEqual([]);
+    }
+  });
+
   it('are ESM with `require` restored for bundled CommonJS code', () => {
     for (const dir of dirs()) {
       for (const file of ['index.mjs', bundledWorkerFileName]) {
@@ -80,7 +90,7 @@ describe('the function bundles', () => {
 
     beforeAll(async () => {
       dynamo = await startLocalDynamo();
-      const stores = createStores({ endpoint: dynamo.endpoint, tableName: dynamo.tableName });
+      const stores = openFunctionStores({ dynamodbEndpoint: dynamo.endpoint, tableName: dynamo.tableName });
       try {
         await stores.responders.create(
           'bundle',

@@ -1,18 +1,9 @@
 // The signed TableClient against a real engine (dynalite, and DynamoDB Local in its project), side by side with
 // the SDK's document client: each scenario runs once per client on its own partition, and both transcripts
 // must be the same (and right).
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTableClient } from '../../lib/store/dynamodb/http-table-client.ts';
+import { SdkTableClient } from '../../lib/store/dynamodb/sdk-table-client.ts';
 import { isConditionalCheckFailed, type TableClient } from '../../lib/store/dynamodb/table-client.ts';
 import { useDynalite } from '../support/dynalite.ts';
 
@@ -21,24 +12,12 @@ let http: HttpTableClient;
 let sdk: TableClient;
 beforeAll(() => {
   http = new HttpTableClient({ endpoint: context.dynamo.endpoint });
-  sdk = documentClientTable(context.stores.clients.documents);
+  sdk = new SdkTableClient({ endpoint: context.dynamo.endpoint });
 });
-afterAll(() => http?.destroy());
-
-/** The document client as a TableClient, answers without their $metadata. */
-function documentClientTable(documents: DynamoDBDocumentClient): TableClient {
-  const answer = <T extends { $metadata: unknown }>({ $metadata: _, ...rest }: T) => rest;
-  return {
-    get: async (input) => answer(await documents.send(new GetCommand(input))),
-    put: async (input) => answer(await documents.send(new PutCommand(input))),
-    update: async (input) => answer(await documents.send(new UpdateCommand(input))),
-    delete: async (input) => answer(await documents.send(new DeleteCommand(input))),
-    query: async (input) => answer(await documents.send(new QueryCommand(input))),
-    batchGet: async (input) => answer(await documents.send(new BatchGetCommand(input))),
-    batchWrite: async (input) => answer(await documents.send(new BatchWriteCommand(input))),
-    destroy: () => {},
-  };
-}
+afterAll(() => {
+  http?.destroy();
+  sdk?.destroy();
+});
 
 type Scenario = (client: TableClient, table: string, pk: string) => Promise<unknown>;
 

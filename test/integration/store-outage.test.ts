@@ -10,15 +10,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiIntegrationTimeoutMs } from '../../cdk/function-sizing.ts';
+import { type AppStores, openFunctionStores } from '../../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { createManagementApiGatewayHandler } from '../../lib/http/management-handler.ts';
 import { apiKeyPrefix, hashApiKey } from '../../lib/keys/api-key.ts';
-import { DynamoApiKeyStore } from '../../lib/keys/key-store.ts';
 import { storeMaxAttempts } from '../../lib/limits.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
 import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
-import { SdkTableClient } from '../../lib/store/dynamodb/sdk-table-client.ts';
-import { createStores, createTable, type Stores } from '../../lib/store/index.ts';
+import { createDynamoClients } from '../../lib/store/dynamodb/client.ts';
+import { createTable } from '../../lib/store/index.ts';
 import { apiGatewayEvent } from '../support/events.ts';
 
 const tableName = 'outage';
@@ -35,7 +35,7 @@ const timeout = 2 * apiIntegrationTimeoutMs;
 const dataDir = mkdtempSync(join(tmpdir(), 'store-outage-'));
 let server: Server;
 let port: number;
-let stores: Stores;
+let stores: AppStores;
 const silent = new Logger({ logLevel: 'SILENT' });
 const noSandbox = {
   run: () => Promise.reject(new Error('no scripts here')),
@@ -62,10 +62,12 @@ beforeAll(async () => {
   port = 0;
   await listen();
   port = (server.address() as AddressInfo).port;
-  const client = new SdkTableClient({ endpoint: `http://127.0.0.1:${port}` });
-  stores = createStores({ tableName, client });
-  await createTable(client.clients.client, tableName);
-  await new DynamoApiKeyStore({ client: stores.client, tableName }).put({
+  const endpoint = `http://127.0.0.1:${port}`;
+  const { client } = createDynamoClients({ endpoint });
+  await createTable(client, tableName).finally(() => client.destroy());
+  // The functions' stores, as the Lambda functions open them.
+  stores = openFunctionStores({ tableName, dynamodbEndpoint: endpoint });
+  await stores.keys.put({
     prefix: apiKeyPrefix(key),
     namespace: 'outage',
     hash: hashApiKey(key).toString('hex'),
@@ -101,7 +103,7 @@ describe('DynamoDB goes away and comes back', { timeout }, () => {
       {
         responders,
         history,
-        keys: new DynamoApiKeyStore({ client: stores.client, tableName }),
+        keys: stores.keys,
         sandbox: noSandbox,
       },
       silent,
@@ -157,8 +159,8 @@ describe('DynamoDB accepts connections and never answers', { timeout }, () => {
     // An attempt that times out closes its connection: each attempt comes on a new one.
     const hung = createTcpServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => resolve()));
-    const hungStores = createStores({
-      endpoint: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+    const hungStores = openFunctionStores({
+      dynamodbEndpoint: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
       tableName,
     });
     const handle = createApiGatewayHandler({

@@ -1,12 +1,12 @@
 // The webhook path end to end in process: API Gateway event -> handler -> dynalite + QuickJS sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFunctionStores } from '../../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../../lib/http/api-gateway-handler.ts';
 import { historyBodyMaxBytes, historyTtlSeconds } from '../../lib/limits.ts';
 import type { RequestFacts } from '../../lib/metrics/request-metrics.ts';
 import { DefinitionCache } from '../../lib/responders/definition-cache.ts';
 import { type ResponderInputJson, responderCreateSchema } from '../../lib/responders/schema.ts';
 import { createSandbox, type Sandbox } from '../../lib/sandbox/index.ts';
-import { createStores } from '../../lib/store/index.ts';
 import { historyPk, historySlotSk } from '../../lib/store/keys.ts';
 import type { WebhookDeps } from '../../lib/webhook/handle-webhook.ts';
 import { useDynalite } from '../support/dynalite.ts';
@@ -221,7 +221,10 @@ describe('request history', () => {
       'history-down',
       responder({ settings: { requestsToTrack: 5, body: 'ok' } }),
     );
-    const unreachable = createStores({ endpoint: 'http://127.0.0.1:9', tableName: db.dynamo.tableName });
+    const unreachable = openFunctionStores({
+      dynamodbEndpoint: 'http://127.0.0.1:9',
+      tableName: db.dynamo.tableName,
+    });
     facts = [];
     const result = await createApiGatewayHandler(deps({ history: unreachable.history }))(
       apiGatewayEvent({ rawPath: '/history-down/hook' }),
@@ -243,7 +246,7 @@ describe('platform faults', () => {
   });
 
   it('answers 503 with a short text when DynamoDB is unreachable, and counts it', async () => {
-    const unreachable = createStores({ endpoint: 'http://127.0.0.1:9', tableName: 'none' });
+    const unreachable = openFunctionStores({ dynamodbEndpoint: 'http://127.0.0.1:9', tableName: 'none' });
     facts = [];
     const result = await createApiGatewayHandler(
       deps({ definitions: new DefinitionCache({ load: (ns) => unreachable.responders.listAll(ns) }) }),

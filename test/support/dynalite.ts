@@ -5,7 +5,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../lib/local/dynalite.ts';
 import { createDynamoClients } from '../../lib/store/dynamodb/client.ts';
 import { createStores, createTable, type Stores } from '../../lib/store/index.ts';
-import { sdkTableClient, type TableClientKind } from './table-clients.ts';
+import { httpTableClient, type TableClientKind } from './table-clients.ts';
 
 export interface DynaliteContext {
   dynamo: LocalDynamo;
@@ -14,9 +14,9 @@ export interface DynaliteContext {
 
 /**
  * Call at the top of a describe/file: starts the store before the tests and stops it after. The stores talk to
- * it through a client of the given kind (the SDK's by default).
+ * it through a client of the given kind (by default the functions' signed client).
  */
-export function useDynalite(kind: TableClientKind = sdkTableClient): DynaliteContext {
+export function useDynalite(kind: TableClientKind = httpTableClient): DynaliteContext {
   const context = {} as DynaliteContext;
   beforeAll(async () => {
     context.dynamo = await startTestDynamo();

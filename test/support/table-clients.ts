@@ -1,5 +1,6 @@
 // The TableClient implementations the store-level suites run against, each over the same engine (dynalite, or
 // DynamoDB Local in its project): `describe.each(tableClientKinds)` runs a suite once per implementation.
+import { HttpTableClient } from '../../lib/store/dynamodb/http-table-client.ts';
 import { SdkTableClient } from '../../lib/store/dynamodb/sdk-table-client.ts';
 import type { TableClient } from '../../lib/store/dynamodb/table-client.ts';
 
@@ -13,7 +14,13 @@ export const sdkTableClient: TableClientKind = {
   create: (endpoint) => new SdkTableClient({ endpoint }),
 };
 
-export const tableClientKinds: readonly TableClientKind[] = [sdkTableClient];
+/** The webhook function's client: signed DynamoDB JSON over node:http. */
+export const httpTableClient: TableClientKind = {
+  name: 'signed HTTP',
+  create: (endpoint) => new HttpTableClient({ endpoint }),
+};
+
+export const tableClientKinds: readonly TableClientKind[] = [sdkTableClient, httpTableClient];
 
 export type TableOperation = Exclude<keyof TableClient, 'destroy'>;
 
@@ -28,7 +35,9 @@ export function aroundEachCall(
   return new Proxy(client, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (property === 'destroy' || typeof value !== 'function') return value;
+      if (typeof value !== 'function') return value;
+      // Bound to the client itself: its private fields are not reachable through the proxy.
+      if (property === 'destroy') return value.bind(target);
       return (input: unknown) =>
         around(property as TableOperation, input, () => value.call(target, input) as Promise<unknown>);
     },

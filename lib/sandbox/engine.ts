@@ -15,20 +15,21 @@ import type { Outcome } from './result-decode.ts';
 import { checkScript } from './script-source.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
 import { UpstreamCalls, type UpstreamTransport } from './upstream.ts';
+import type { WasmLayout } from './wasm-layout.ts';
 
 export class Engine {
   private readonly modules: ModulePool;
 
   /**
-   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   * @param layout where the stack and heap are in linear memory (see wasm-layout.ts), if known
    * @param upstream what sends scripts' upstream calls (docs/contract.md §13); without it they fail
    */
   constructor(
     wasmModule: WebAssembly.Module,
-    heapStartBytes?: number,
+    layout?: WasmLayout,
     private readonly upstream?: UpstreamTransport,
   ) {
-    this.modules = new ModulePool(wasmModule, heapStartBytes);
+    this.modules = new ModulePool(wasmModule, layout);
   }
 
   async run(request: RunJob): Promise<RunAnswer> {

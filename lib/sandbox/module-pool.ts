@@ -16,6 +16,7 @@ import { HeapSnapshot } from './heap-snapshot.ts';
 import { heapBytesInUse } from './heap-usage.ts';
 import { CompiledScripts, notCompiled } from './script-cache.ts';
 import { compileScriptFunction } from './script-source.ts';
+import type { WasmLayout } from './wasm-layout.ts';
 
 // The package's default export is this variant; its CommonJS typings hide that from NodeNext resolution.
 const base = releaseSync as unknown as QuickJSSyncVariant;
@@ -63,6 +64,7 @@ export class PooledModule {
     private readonly qjs: QuickJSWASMModule,
     /** The module's first allocation, where a walk of the heap starts (heap-usage.ts). */
     private readonly firstPayload: number,
+    private readonly layout: WasmLayout | undefined,
     private readonly ballast: { start: number; end: number } | undefined,
     /** Bytes in use before any runtime exists (the ballast, the bindings' own): not the script's. */
     readonly baselineBytes: number,
@@ -83,7 +85,7 @@ export class PooledModule {
     if (!this.prepared) {
       const guest = GuestContext.create(this.qjs, this.classBytes + runtimeBaselineBytes);
       guest.warm();
-      const snapshot = HeapSnapshot.take(this.memory, this.firstPayload, this.ballast);
+      const snapshot = HeapSnapshot.take(this.memory, this.firstPayload, this.layout, this.ballast);
       this.prepared = { guest, snapshot };
       this.at = snapshot;
       this.dirtyEnd = undefined;
@@ -151,12 +153,17 @@ export class ModulePool {
   private readonly modules = new Map<number, PooledModule>();
 
   /**
-   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   * @param layout where the stack and heap are in linear memory (see wasm-layout.ts); without it, where the
+   * heap starts is measured and snapshots copy the whole stack
    */
   constructor(
     private readonly wasmModule: WebAssembly.Module,
-    private heapStartBytes?: number,
-  ) {}
+    private readonly layout?: WasmLayout,
+  ) {
+    this.heapStartBytes = layout?.stackTop;
+  }
+
+  private heapStartBytes: number | undefined;
 
   /** The module of the limit's memory class, made if there is none (the least recently used goes). */
   async moduleFor(memoryBytes: number): Promise<PooledModule> {
@@ -225,7 +232,7 @@ export class ModulePool {
       ballast = { start, end: start + ballastBytes };
     }
     const baselineBytes = heapBytesInUse(memory.buffer, firstPayload) ?? 0;
-    made = new PooledModule(classBytes, memory, qjs, firstPayload, ballast, baselineBytes);
+    made = new PooledModule(classBytes, memory, qjs, firstPayload, this.layout, ballast, baselineBytes);
     return made;
   }
 

@@ -48,7 +48,7 @@ export class Engine {
       state.console = new ConsoleCapture();
       state.upstream = new UpstreamCalls(this.upstream, state.deadline);
       state.random = new SeededRandom(request.seed ?? noSeed);
-      guest.runtime.setMaxStackSize(limits.stackBytes);
+      module.limitStack(guest, limits.stackBytes);
       // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
       // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
       guest.runtime.setMemoryLimit(limits.memoryBytes + runtimeBaselineBytes);

@@ -17,19 +17,19 @@
 // the BSS just below the stack (written by QuickJS, zero or not) is always copied.
 // An execution may write the stack below the rest down to QuickJS's stack limit (plus the few frames between
 // its checks): a restore zeroes the pages it wrote there, so the part left out is zero again before each
-// execution, as it was after the context was made.
+// execution, as it was after the context was made. It reads only down to the limit the code ran under: the
+// first read of a page below costs a fault too, and most scripts run under the default limit.
 
 import { type HeapWalk, walkHeap } from './heap-usage.ts';
-import { stackRangeBytes } from './limits.ts';
 import type { WasmLayout } from './wasm-layout.ts';
 
 /** Granularity of the zero scans of the stack. */
 const scanPageBytes = 16 * 1024;
 /**
- * How far below its top an execution can write the stack: QuickJS's largest stack limit, and room for the C
- * frames between two of its checks (measured: at most ~0.5 KB past the limit).
+ * How far past QuickJS's stack limit C code can write the stack: the frames between two of its checks
+ * (measured: at most ~0.5 KB).
  */
-const stackReachBytes = stackRangeBytes.max + 64 * 1024;
+const stackSlackBytes = 64 * 1024;
 
 interface Range {
   start: number;
@@ -61,12 +61,7 @@ export class HeapSnapshot {
       memory,
       firstPayload,
       skips.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start),
-      stack
-        ? {
-            start: Math.max(stackSkip.start, alignDown(stack.stackTop - stackReachBytes)),
-            end: stackSkip.end,
-          }
-        : stackSkip,
+      { ...stackSkip, top: stack?.stackTop ?? 0 },
     );
   }
 
@@ -75,8 +70,8 @@ export class HeapSnapshot {
     private readonly firstPayload: number,
     /** What the copy leaves out: zero whenever an execution starts. */
     readonly skipped: readonly Skip[],
-    /** The part of the stack left out that an execution can write. */
-    private readonly stackReach: Skip,
+    /** The part of the stack left out, and the stack's top. */
+    private readonly stack: Skip & { top: number },
   ) {
     this.breakBytes = this.use().endBytes;
     const view = new Uint8Array(memory.buffer);
@@ -91,7 +86,7 @@ export class HeapSnapshot {
 
   /** A snapshot of the memory as it is now, leaving out what this one leaves out. */
   takeAnother(): HeapSnapshot {
-    return new HeapSnapshot(this.memory, this.firstPayload, this.skipped, this.stackReach);
+    return new HeapSnapshot(this.memory, this.firstPayload, this.skipped, this.stack);
   }
 
   /**
@@ -107,13 +102,19 @@ export class HeapSnapshot {
     );
   }
 
-  /** Back to the state the snapshot was taken in; `dirtyEnd` is the highest break since then. */
-  restore(dirtyEnd: number): void {
+  /**
+   * Back to the state the snapshot was taken in.
+   * @param dirtyEnd the highest break since then
+   * @param stackLimitBytes the largest QuickJS stack limit code ran under since then
+   */
+  restore(dirtyEnd: number, stackLimitBytes: number): void {
     const view = new Uint8Array(this.memory.buffer);
     if (dirtyEnd > this.breakBytes) view.fill(0, this.breakBytes, Math.min(dirtyEnd + 64, view.length));
     for (const range of this.ranges) view.set(range.bytes, range.start);
-    // Only the pages an execution wrote are written: the others stay untouched (or mapped to the zero page).
-    for (let page = this.stackReach.start; page < this.stackReach.end; page += scanPageBytes) {
+    const { start, end, top } = this.stack;
+    // Only the pages written are written to: the others stay untouched (or mapped to the zero page).
+    const reach = Math.max(start, alignDown(top - stackLimitBytes - stackSlackBytes));
+    for (let page = reach; page < end; page += scanPageBytes) {
       if (!isZero(this.memory, page)) view.fill(0, page, page + scanPageBytes);
     }
   }

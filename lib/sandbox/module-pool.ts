@@ -10,7 +10,7 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../limits.ts';
+import { defaultScriptLimits, scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../limits.ts';
 import { GuestContext } from './guest-context.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
 import { heapBytesInUse } from './heap-usage.ts';
@@ -56,6 +56,8 @@ export class PooledModule {
   private at: HeapSnapshot | undefined;
   /** Something ran since then; the highest heap end it left. */
   private dirtyEnd: number | undefined;
+  /** The largest QuickJS stack limit code ran under since then: how deep it can have written the C stack. */
+  private stackLimitBytes = defaultScriptLimits.stackBytes;
 
   constructor(
     /** The memory class: the most any script run in this module may use. */
@@ -127,9 +129,17 @@ export class PooledModule {
 
   restore(target: HeapSnapshot): void {
     if (this.at === target && this.dirtyEnd === undefined) return;
-    target.restore(Math.max(this.dirtyEnd ?? 0, this.at?.breakBytes ?? 0));
+    target.restore(Math.max(this.dirtyEnd ?? 0, this.at?.breakBytes ?? 0), this.stackLimitBytes);
     this.at = target;
     this.dirtyEnd = undefined;
+    // Every snapshot holds the default limit (guest-context.ts).
+    this.stackLimitBytes = defaultScriptLimits.stackBytes;
+  }
+
+  /** QuickJS's stack limit until the next restore: always set through here, so that the restore reaches as deep. */
+  limitStack(guest: GuestContext, bytes: number): void {
+    guest.runtime.setMaxStackSize(bytes);
+    this.stackLimitBytes = Math.max(this.stackLimitBytes, bytes);
   }
 
   /**

@@ -2,7 +2,7 @@
 // static data or BSS below it, and zero again whenever an execution starts, whatever the last one wrote there.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scriptMemoryClassesBytes } from '../../lib/limits.ts';
+import { defaultScriptLimits, scriptMemoryClassesBytes } from '../../lib/limits.ts';
 import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import type { GuestContext } from '../../lib/sandbox/guest-context.ts';
 import { stackRangeBytes } from '../../lib/sandbox/limits.ts';
@@ -36,8 +36,8 @@ function deepestWritten(module: PooledModule): number {
  * Runs code that ends in QuickJS's stack overflow, under a limit this thread's native stack holds (see
  * SANDBOX-NOTES: a worker holds the largest).
  */
-function runDeep(guest: GuestContext, code: string): void {
-  guest.runtime.setMaxStackSize(128 * 1024);
+function runDeep(module: PooledModule, guest: GuestContext, code: string): void {
+  module.limitStack(guest, 128 * 1024);
   guest.ctx.evalCode(code, 'deep.js', { type: 'global' }).dispose();
 }
 
@@ -88,11 +88,26 @@ describe('the heap snapshot', () => {
     const module = await new ModulePool(wasmModule, layout).moduleFor(smallest);
     const { guest } = module.fresh();
     const rest = deepestWritten(module);
-    runDeep(guest, code);
+    runDeep(module, guest, code);
     module.written();
     // The execution went deep into what the snapshot leaves out: the check below can fail.
     expect(rest - deepestWritten(module)).toBeGreaterThan(32 * 1024);
     expect(nonZeroLeftOut(module)).toEqual([]);
     expect(deepestWritten(module)).toBe(rest);
+  });
+
+  it('zeroes the stack down to the largest limit an execution ran under', async () => {
+    const module = await new ModulePool(wasmModule, layout).moduleFor(smallest);
+    const { guest } = module.fresh();
+    const rest = deepestWritten(module);
+    // Few frames of 16 KB each: deeper than the default limit reaches, well inside this thread's native stack.
+    const locals = Array.from({ length: 2000 }, (_, i) => `v${i} = n`).join(', ');
+    module.limitStack(guest, stackRangeBytes.max);
+    guest.ctx
+      .evalCode(`function f(n) { let ${locals}; return n <= 0 ? 0 : f(n - 1) + v0; } f(45);`)
+      .dispose();
+    module.written();
+    expect(rest - deepestWritten(module)).toBeGreaterThan(defaultScriptLimits.stackBytes + 64 * 1024);
+    expect(nonZeroLeftOut(module)).toEqual([]);
   });
 });

@@ -37,15 +37,10 @@ const highWaterMarkBytes = initialMemoryBytes + 16 * 1024 * 1024;
  */
 const maxModules = scriptMemoryClassesBytes.length;
 
-/**
- * Emscripten's allocator and string encoder, which quickjs-emscripten keeps in a field its typings do not
- * declare.
- */
+/** Emscripten's allocator, which quickjs-emscripten keeps in a field its typings do not declare. */
 interface EmscriptenHeap {
   _malloc(bytes: number): number;
   _free(pointer: number): void;
-  lengthBytesUTF8(text: string): number;
-  stringToUTF8(text: string, pointer: number, maxBytes: number): number;
 }
 function heapOf(qjs: QuickJSWASMModule): EmscriptenHeap {
   return (qjs as unknown as { module: EmscriptenHeap }).module;
@@ -239,7 +234,6 @@ export class ModulePool {
     };
     const qjs = await this.quickjs(memory);
     const heap = heapOf(qjs);
-    encodeStringsNatively(heap, memory);
     const firstPayload = firstAllocation(heap);
     const ballastBytes = initialMemoryBytes - (firstPayload + heapBytes);
     let ballast: { start: number; end: number } | undefined;
@@ -273,28 +267,6 @@ export class ModulePool {
     this.heapStartBytes = firstAllocation(heapOf(await this.quickjs(memory)));
     return this.heapStartBytes;
   }
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * quickjs-emscripten puts every source and string into the module through emscripten's UTF-8 encoder, a
- * JavaScript loop over char codes that a worker's cold start runs in the interpreter: about 10 ms for the
- * ~38 000 characters of the guest core and script API. Node's encoder gives the same bytes for a well-formed
- * string; emscripten encodes a lone surrogate its own way, so such a string still goes through its encoder.
- */
-function encodeStringsNatively(heap: EmscriptenHeap, memory: WebAssembly.Memory): void {
-  const { lengthBytesUTF8, stringToUTF8 } = heap;
-  const wellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
-  heap.lengthBytesUTF8 = (text) =>
-    wellFormed(text) ? Buffer.byteLength(text, 'utf8') : lengthBytesUTF8(text);
-  // As emscripten's: at most maxBytes - 1 bytes, no character split, then a NUL; the bytes before it returned.
-  heap.stringToUTF8 = (text, pointer, maxBytes) => {
-    if (maxBytes <= 0 || !wellFormed(text)) return stringToUTF8(text, pointer, maxBytes);
-    const { written } = utf8.encodeInto(text, new Uint8Array(memory.buffer, pointer, maxBytes - 1));
-    new Uint8Array(memory.buffer)[pointer + written] = 0;
-    return written;
-  };
 }
 
 function firstAllocation(heap: EmscriptenHeap): number {

@@ -1,10 +1,9 @@
 // Which addresses a script's upstream call may connect to (docs/contract.md §13): public unicast only. Checked on every
 // address DNS gives (client.ts passes this through Node's `lookup` option, so the address checked is the one
 // connected to) and on an IP literal in the URL (Node connects to those without a lookup).
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { BlockList } from 'node:net';
 
-const refusedV4 = new BlockList();
-for (const [network, prefix] of [
+const refusedV4Networks = [
   ['0.0.0.0', 8], // "this network", 0.0.0.0 reaches the local host
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -20,12 +19,9 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, and the broadcast address
-] as const) {
-  refusedV4.addSubnet(network, prefix, 'ipv4');
-}
+] as const;
 
-const refusedV6 = new BlockList();
-for (const [network, prefix] of [
+const refusedV6Networks = [
   ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form
   ['100::', 64], // discard
   ['2001::', 23], // IETF protocol assignments, Teredo included (it tunnels to any IPv4 address)
@@ -34,8 +30,20 @@ for (const [network, prefix] of [
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
   ['ff00::', 8], // multicast
-] as const) {
-  refusedV6.addSubnet(network, prefix, 'ipv6');
+] as const;
+
+// node:net is taken, and the lists built, when the first address is checked: a sandbox worker's start does not
+// need them (most scripts never call out).
+let refused: { v4: BlockList; v6: BlockList } | undefined;
+function refusedLists(): { v4: BlockList; v6: BlockList } {
+  if (refused) return refused;
+  const { BlockList } = process.getBuiltinModule('node:net');
+  const v4 = new BlockList();
+  for (const [network, prefix] of refusedV4Networks) v4.addSubnet(network, prefix, 'ipv4');
+  const v6 = new BlockList();
+  for (const [network, prefix] of refusedV6Networks) v6.addSubnet(network, prefix, 'ipv6');
+  refused = { v4, v6 };
+  return refused;
 }
 
 /** Prefixes whose last 32 bits are an IPv4 address the packet ends up at: checked as that address. */
@@ -46,7 +54,8 @@ const embedsV4 = [
 
 /** True for an address a script may reach: a public unicast IPv4 or IPv6 address. False for anything else, non-IPs included. */
 export function isPublicAddress(address: string): boolean {
-  if (isIPv4(address)) return !refusedV4.check(address, 'ipv4');
+  const { isIPv4, isIPv6 } = process.getBuiltinModule('node:net');
+  if (isIPv4(address)) return !refusedLists().v4.check(address, 'ipv4');
   if (!isIPv6(address)) return false;
   const words = ipv6Words(address);
   for (const { prefix, at } of embedsV4) {
@@ -54,7 +63,7 @@ export function isPublicAddress(address: string): boolean {
   }
   // 6to4 2002:a.b.c.d::/48 also carries the IPv4 address it reaches.
   if (words[0] === 0x2002) return isPublicAddress(v4Of(words, 1));
-  return !refusedV6.check(address, 'ipv6');
+  return !refusedLists().v6.check(address, 'ipv6');
 }
 
 function v4Of(words: number[], at: number): string {

@@ -2,9 +2,9 @@
 // answer's body capped and decoded. Every address a name resolves to is checked in the `lookup` the socket
 // connects with, so the address checked is the address connected to (no DNS rebinding between the two); an IP
 // literal in the URL, which Node connects to without a lookup, is checked before.
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import type http from 'node:http';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import type zlib from 'node:zlib';
 import { upstreamRequestBodyMaxBytes, upstreamResponseBodyMaxBytes } from '../limits.ts';
 import {
@@ -31,7 +31,9 @@ interface HttpStack {
 let httpStack: Promise<HttpStack> | undefined;
 /**
  * Node's HTTP client, loaded on the first upstream call of the thread: importing node:http costs a fresh worker
- * thread 50-80 ms of CPU on Node 22, which every cold start paid though most scripts never call out.
+ * thread 50-80 ms of CPU on Node 22, which every cold start paid though most scripts never call out. node:dns
+ * and node:net (about 8 ms together) are taken on first use for the same reason, synchronously where a check
+ * needs them.
  */
 const loadHttpStack = () =>
   (httpStack ??= Promise.all([import('node:http'), import('node:https'), import('node:zlib')]).then(
@@ -73,7 +75,9 @@ export function checkUrl(text: string, allowPrivate: boolean): URL {
   }
   if (url.username || url.password) throw new UpstreamFailure('Invalid URL: credentials in the URL');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!allowPrivate && isIP(host) && !isPublicAddress(host)) throw notAllowed();
+  if (!allowPrivate && process.getBuiltinModule('node:net').isIP(host) && !isPublicAddress(host)) {
+    throw notAllowed();
+  }
   return url;
 }
 
@@ -113,18 +117,22 @@ export function checkBody(body: Uint8Array | undefined): Uint8Array | undefined 
  * A `lookup` for Node's sockets that gives the connection only addresses that passed the check; a name with any
  * non-public address is refused outright (a mixed answer is how rebinding attacks hedge).
  */
-export function checkedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+export function checkedLookup(resolve?: typeof dnsLookup): LookupFunction {
   return (hostname, options, callback) => {
-    resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      if (addresses.length === 0 || !addresses.every((entry) => isPublicAddress(entry.address))) {
-        return callback(notAllowed() as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all)
-        return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0] as LookupAddress;
-      callback(null, first.address, first.family);
-    });
+    (resolve ?? process.getBuiltinModule('node:dns').lookup)(
+      hostname,
+      { ...options, all: true },
+      (error, addresses: LookupAddress[]) => {
+        if (error) return callback(error, '', 0);
+        if (addresses.length === 0 || !addresses.every((entry) => isPublicAddress(entry.address))) {
+          return callback(notAllowed() as NodeJS.ErrnoException, '', 0);
+        }
+        if (options.all)
+          return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+        const first = addresses[0] as LookupAddress;
+        callback(null, first.address, first.family);
+      },
+    );
   };
 }
 

@@ -15,20 +15,21 @@ import type { Outcome } from './result-decode.ts';
 import { checkScript } from './script-source.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
 import { UpstreamCalls, type UpstreamTransport } from './upstream.ts';
+import type { WasmLayout } from './wasm-layout.ts';
 
 export class Engine {
   private readonly modules: ModulePool;
 
   /**
-   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   * @param layout where the stack and heap are in linear memory (see wasm-layout.ts), if known
    * @param upstream what sends scripts' upstream calls (docs/contract.md §13); without it they fail
    */
   constructor(
     wasmModule: WebAssembly.Module,
-    heapStartBytes?: number,
+    layout?: WasmLayout,
     private readonly upstream?: UpstreamTransport,
   ) {
-    this.modules = new ModulePool(wasmModule, heapStartBytes);
+    this.modules = new ModulePool(wasmModule, layout);
   }
 
   async run(request: RunJob): Promise<RunAnswer> {
@@ -47,7 +48,7 @@ export class Engine {
       state.console = new ConsoleCapture();
       state.upstream = new UpstreamCalls(this.upstream, state.deadline);
       state.random = new SeededRandom(request.seed ?? noSeed);
-      guest.runtime.setMaxStackSize(limits.stackBytes);
+      module.limitStack(guest, limits.stackBytes);
       // The module's memory holds the class; QuickJS's own count (of allocations, not bytes) is all that can
       // hold a script to a smaller limit inside it, and is put back with the snapshot after the execution.
       guest.runtime.setMemoryLimit(limits.memoryBytes + runtimeBaselineBytes);

@@ -10,12 +10,13 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../limits.ts';
+import { defaultScriptLimits, scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../limits.ts';
 import { GuestContext } from './guest-context.ts';
 import { HeapSnapshot } from './heap-snapshot.ts';
 import { heapBytesInUse } from './heap-usage.ts';
 import { CompiledScripts, notCompiled } from './script-cache.ts';
 import { compileScriptFunction } from './script-source.ts';
+import type { WasmLayout } from './wasm-layout.ts';
 
 // The package's default export is this variant; its CommonJS typings hide that from NodeNext resolution.
 const base = releaseSync as unknown as QuickJSSyncVariant;
@@ -55,6 +56,8 @@ export class PooledModule {
   private at: HeapSnapshot | undefined;
   /** Something ran since then; the highest heap end it left. */
   private dirtyEnd: number | undefined;
+  /** The largest QuickJS stack limit code ran under since then: how deep it can have written the C stack. */
+  private stackLimitBytes = defaultScriptLimits.stackBytes;
 
   constructor(
     /** The memory class: the most any script run in this module may use. */
@@ -63,6 +66,7 @@ export class PooledModule {
     private readonly qjs: QuickJSWASMModule,
     /** The module's first allocation, where a walk of the heap starts (heap-usage.ts). */
     private readonly firstPayload: number,
+    private readonly layout: WasmLayout | undefined,
     private readonly ballast: { start: number; end: number } | undefined,
     /** Bytes in use before any runtime exists (the ballast, the bindings' own): not the script's. */
     readonly baselineBytes: number,
@@ -83,7 +87,7 @@ export class PooledModule {
     if (!this.prepared) {
       const guest = GuestContext.create(this.qjs, this.classBytes + runtimeBaselineBytes);
       guest.warm();
-      const snapshot = HeapSnapshot.take(this.memory, this.firstPayload, this.ballast);
+      const snapshot = HeapSnapshot.take(this.memory, this.firstPayload, this.layout, this.ballast);
       this.prepared = { guest, snapshot };
       this.at = snapshot;
       this.dirtyEnd = undefined;
@@ -125,9 +129,17 @@ export class PooledModule {
 
   restore(target: HeapSnapshot): void {
     if (this.at === target && this.dirtyEnd === undefined) return;
-    target.restore(Math.max(this.dirtyEnd ?? 0, this.at?.breakBytes ?? 0));
+    target.restore(Math.max(this.dirtyEnd ?? 0, this.at?.breakBytes ?? 0), this.stackLimitBytes);
     this.at = target;
     this.dirtyEnd = undefined;
+    // Every snapshot holds the default limit (guest-context.ts).
+    this.stackLimitBytes = defaultScriptLimits.stackBytes;
+  }
+
+  /** QuickJS's stack limit until the next restore: always set through here, so that the restore reaches as deep. */
+  limitStack(guest: GuestContext, bytes: number): void {
+    guest.runtime.setMaxStackSize(bytes);
+    this.stackLimitBytes = Math.max(this.stackLimitBytes, bytes);
   }
 
   /**
@@ -151,12 +163,17 @@ export class ModulePool {
   private readonly modules = new Map<number, PooledModule>();
 
   /**
-   * @param heapStartBytes where allocations start in linear memory (see wasm-layout.ts), measured if unknown
+   * @param layout where the stack and heap are in linear memory (see wasm-layout.ts); without it, where the
+   * heap starts is measured and snapshots copy the whole stack
    */
   constructor(
     private readonly wasmModule: WebAssembly.Module,
-    private heapStartBytes?: number,
-  ) {}
+    private readonly layout?: WasmLayout,
+  ) {
+    this.heapStartBytes = layout?.stackTop;
+  }
+
+  private heapStartBytes: number | undefined;
 
   /** The module of the limit's memory class, made if there is none (the least recently used goes). */
   async moduleFor(memoryBytes: number): Promise<PooledModule> {
@@ -225,7 +242,7 @@ export class ModulePool {
       ballast = { start, end: start + ballastBytes };
     }
     const baselineBytes = heapBytesInUse(memory.buffer, firstPayload) ?? 0;
-    made = new PooledModule(classBytes, memory, qjs, firstPayload, ballast, baselineBytes);
+    made = new PooledModule(classBytes, memory, qjs, firstPayload, this.layout, ballast, baselineBytes);
     return made;
   }
 

@@ -1,13 +1,12 @@
 // Sandbox workers on the main thread: one execution per worker at a time, a queue when all are busy, and
 // the hard stop. A script stuck in a native built-in never returns to QuickJS's interrupt check, so past
 // deadline + grace the worker is terminated and a fresh one takes its place.
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { hardStopGraceMs } from '../limits.ts';
-import { wasmFilePath, workerEntry } from './files.ts';
+import { workerEntry } from './files.ts';
 import type { CheckJob, FromWorker, InitMessage, RunAnswer, RunJob, ToWorker } from './protocol.ts';
 import type { RecycleReason, SyntaxCheck } from './types.ts';
-import { stackTopOf } from './wasm-layout.ts';
+import { loadQuickJsWasm } from './wasm-layout.ts';
 
 /** A syntax check only parses; if it takes this long something is wrong and the worker is replaced. */
 const checkTimeoutMs = 5_000;
@@ -49,7 +48,7 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
   private failedStarts = 0;
-  private wasm: Promise<Pick<InitMessage, 'wasmModule' | 'heapStartBytes'>> | undefined;
+  private wasm: Promise<Pick<InitMessage, 'wasmModule' | 'layout'>> | undefined;
 
   /** @param upstreamAllowPrivate see InitMessage */
   constructor(
@@ -140,13 +139,10 @@ export class WorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    // Compiled once per process and shared with every worker. Read and compiled synchronously (about 5 ms: V8
-    // compiles the functions on their first call): an asynchronous read or compile completes on this thread's event
-    // loop, which in a cold start is busy evaluating the handler's imports for tens of ms while the worker waits.
-    this.wasm ??= (async () => {
-      const bytes = readFileSync(wasmFilePath());
-      return { wasmModule: new WebAssembly.Module(bytes), heapStartBytes: stackTopOf(bytes) };
-    })();
+    // Compiled once per process and shared with every worker. Read and compiled synchronously: an asynchronous
+    // read or compile completes on this thread's event loop, which in a cold start is busy evaluating the
+    // handler's imports for tens of ms while the worker waits.
+    this.wasm ??= (async () => loadQuickJsWasm())();
     const entry = workerEntry();
     const worker = new Worker(entry.source, {
       eval: entry.eval,

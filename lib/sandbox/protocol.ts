@@ -10,6 +10,7 @@ import type {
   SyntaxCheck,
   UpstreamRecord,
 } from './types.ts';
+import type { WasmLayout } from './wasm-layout.ts';
 
 /** One execution. */
 export interface RunJob {
@@ -52,7 +53,8 @@ export interface RunAnswer {
 export interface InitMessage {
   kind: 'init';
   wasmModule: WebAssembly.Module;
-  heapStartBytes: number | undefined;
+  /** Where the stack and heap are (wasm-layout.ts); undefined if the .wasm did not say. */
+  layout: WasmLayout | undefined;
   /** The worker that confined scripts run on (thread-priority.ts), where the pool has others. */
   confinedLane: boolean;
   /** Script calls may reach private addresses (`FORWARD_ALLOW_PRIVATE=true`, local testing only). */

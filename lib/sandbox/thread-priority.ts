@@ -2,13 +2,14 @@
 // id changes that thread alone; /proc/thread-self names the calling thread's id. Elsewhere (no /proc, or an
 // id that is not a process) nothing changes.
 import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { confinedWorkerNiceness } from '../limits.ts';
 
 /** Lowers the calling thread's priority to `confinedWorkerNiceness`; it cannot be raised again without privileges. */
 export function lowerThreadPriority(): void {
   const id = currentThreadId();
   if (id === undefined) return;
+  // node:os only here: a worker that confines nothing (a pool of one) does not load it.
+  const { getPriority, setPriority } = process.getBuiltinModule('node:os');
   try {
     if (getPriority(id) < confinedWorkerNiceness) setPriority(id, confinedWorkerNiceness);
   } catch {

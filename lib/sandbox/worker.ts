@@ -30,7 +30,7 @@ async function start(init: InitMessage): Promise<Engine> {
   if (init.confinedLane) lowerThreadPriority();
   // The HTTP client lives in this thread: a hard stop (the thread terminated) closes its sockets too.
   const upstream = new UpstreamClient({ allowPrivate: init.upstreamAllowPrivate });
-  const engine = new Engine(init.wasmModule, init.heapStartBytes, upstream);
+  const engine = new Engine(init.wasmModule, init.layout, upstream);
   await engine.prepareIdle(defaultScriptLimits.memoryBytes);
   reply({ kind: 'ready' });
   return engine;

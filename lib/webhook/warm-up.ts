@@ -1,6 +1,7 @@
 // The first execution in a sandbox worker pays for starting the worker and compiling QuickJS (about a second
 // in development, where the worker loads TypeScript). Paying it while the process starts keeps it off the
-// first webhook caller's clock; in Lambda this runs in the INIT phase.
+// first webhook caller's clock (npm start). The Lambda function warms only the store: there the CPU time to
+// the first answer counts, and a warm-up execution added to it (functions/webhook.ts).
 
 import type { DefinitionCache } from '../responders/definition-cache.ts';
 import { reservedNamespace } from '../responders/namespace.ts';

@@ -1,13 +1,14 @@
 // Issue 11 §1: a script nested deeper than QuickJS's parser can hold ends in the engine's own answer, at save
 // (the syntax check) and at run alike, and never takes the sandbox worker down with it.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../lib/sandbox/engine.ts';
-import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
 import type { RunJob } from '../../lib/sandbox/protocol.ts';
+import { loadQuickJsWasm } from '../../lib/sandbox/wasm-layout.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
+
+const { wasmModule, layout } = loadQuickJsWasm();
 
 const sandbox = createSandbox();
 afterAll(() => sandbox.close());
@@ -103,7 +104,7 @@ describe('the depths of issue 11', () => {
 describe('an engine whose host stack runs out before QuickJS notices', () => {
   // On this thread's ~1 MB native stack (a sandbox worker has 64 MiB) the parser overflows the host's stack
   // long before QuickJS's 512 KiB: the engine answers for it and drops only the module.
-  const engine = new Engine(new WebAssembly.Module(readFileSync(wasmFilePath())));
+  const engine = new Engine(wasmModule, layout);
   const request = (script: string): RunJob => ({
     kind: 'run',
     script,

@@ -1,18 +1,19 @@
 // Host operations on their own, called as the guest calls them against a real context: each decoded and
 // encoded as guest/boundary.ts's table says, and every failure reaching the guest as a bare name and message.
-import { readFileSync } from 'node:fs';
 import type { QuickJSHandle } from 'quickjs-emscripten-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultScriptLimits } from '../../lib/limits.ts';
 import { classify } from '../../lib/sandbox/fault-classify.ts';
-import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import type { GuestContext } from '../../lib/sandbox/guest-context.ts';
 import { hostCall } from '../../lib/sandbox/host-calls.ts';
 import { ModulePool } from '../../lib/sandbox/module-pool.ts';
+import { loadQuickJsWasm } from '../../lib/sandbox/wasm-layout.ts';
+
+const { wasmModule, layout } = loadQuickJsWasm();
 
 let guest: GuestContext;
 beforeAll(async () => {
-  const pool = new ModulePool(new WebAssembly.Module(readFileSync(wasmFilePath())));
+  const pool = new ModulePool(wasmModule, layout);
   guest = (await pool.moduleFor(defaultScriptLimits.memoryBytes)).fresh().guest;
 });
 

@@ -1,16 +1,17 @@
 // Issue 11 §4: memory limits fall in a few size classes with one module each, so however many distinct limits
 // tenants choose, a worker builds a module per class once instead of once per request; a script still hits
 // memory at its configured limit's class and is told its configured limit.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { scriptMemoryClassBytes, scriptMemoryClassesBytes } from '../../lib/limits.ts';
 import { Engine } from '../../lib/sandbox/engine.ts';
-import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { createSandbox } from '../../lib/sandbox/index.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
 import { ModulePool } from '../../lib/sandbox/module-pool.ts';
 import type { RunJob } from '../../lib/sandbox/protocol.ts';
+import { loadQuickJsWasm } from '../../lib/sandbox/wasm-layout.ts';
 import { requestContext, scriptRun, text } from './fixtures.ts';
+
+const { wasmModule, layout } = loadQuickJsWasm();
 
 const mebibytes = (n: number) => Math.round(n * 1024 * 1024);
 /** Eight distinct limits, none of them a class but the cap: more than a worker used to keep modules for. */
@@ -29,7 +30,7 @@ describe('memory size classes', () => {
 });
 
 describe('an engine serving more distinct memory limits than classes it builds', () => {
-  const engine = new Engine(new WebAssembly.Module(readFileSync(wasmFilePath())));
+  const engine = new Engine(wasmModule, layout);
   const request = (script: string, memoryBytes: number): RunJob => ({
     kind: 'run',
     script,

@@ -1,16 +1,17 @@
 // The guest's Finished record read on its own: the guest's `done` called on a value in a real context, its
 // promise run to the end, and the record decoded into the outcome the worker answers with.
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultScriptLimits } from '../../lib/limits.ts';
-import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import type { GuestContext } from '../../lib/sandbox/guest-context.ts';
 import { ModulePool } from '../../lib/sandbox/module-pool.ts';
 import { decodeResult } from '../../lib/sandbox/result-decode.ts';
+import { loadQuickJsWasm } from '../../lib/sandbox/wasm-layout.ts';
+
+const { wasmModule, layout } = loadQuickJsWasm();
 
 let guest: GuestContext;
 beforeAll(async () => {
-  const pool = new ModulePool(new WebAssembly.Module(readFileSync(wasmFilePath())));
+  const pool = new ModulePool(wasmModule, layout);
   guest = (await pool.moduleFor(defaultScriptLimits.memoryBytes)).fresh().guest;
 });
 

@@ -1,15 +1,14 @@
 // The engine's side of upstream calls, on this thread with a transport that answers as told (no network): the
 // guest's promise settles from the host's answer, and a call that never ends leaves the script to its deadline.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../lib/sandbox/engine.ts';
-import { wasmFilePath } from '../../lib/sandbox/files.ts';
 import { resolveLimits } from '../../lib/sandbox/limits.ts';
 import type { RunJob } from '../../lib/sandbox/protocol.ts';
 import { UpstreamFailure, type UpstreamTransport } from '../../lib/sandbox/upstream.ts';
+import { loadQuickJsWasm } from '../../lib/sandbox/wasm-layout.ts';
 import { requestContext, text } from './fixtures.ts';
 
-const wasm = new WebAssembly.Module(readFileSync(wasmFilePath()));
+const { wasmModule: wasm, layout } = loadQuickJsWasm();
 const request = (script: string, deadlineMs = 5_000): RunJob => ({
   kind: 'run',
   script,
@@ -26,7 +25,7 @@ const answering: UpstreamTransport = {
 };
 
 describe('an engine with an upstream transport', () => {
-  const engine = new Engine(wasm, undefined, answering);
+  const engine = new Engine(wasm, layout, answering);
 
   it("settles the guest's promise with the transport's answer", async () => {
     const answer = await engine.run(
@@ -73,7 +72,7 @@ describe('an engine with an upstream transport', () => {
 
 describe('an engine without an upstream transport', () => {
   it('rejects every call', async () => {
-    const answer = await new Engine(wasm).run(
+    const answer = await new Engine(wasm, layout).run(
       request(`(async () => { try { await Deno.core.ops.op_proxy_request({ url: 'https://u.example/' }); }
         catch (e) { return { body: e.message }; } })()`),
     );

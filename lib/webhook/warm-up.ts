@@ -19,9 +19,10 @@ export async function warmUpSandbox(sandbox: ScriptRunner, workers: number): Pro
 }
 
 /**
- * The AWS SDK's first request builds its serializers and opens the connection (about 100 ms of CPU in a cold
- * process). One Query for the reserved namespace, which never holds responders and which the webhook path never
- * looks up, pays for that while the sandbox warms up. A failure is left to the first request to report.
+ * The store client's first request opens its kept-alive connection (TCP and, against AWS, TLS) and runs its
+ * signing and marshalling code for the first time. One Query for the reserved namespace, which never holds
+ * responders and which the webhook path never looks up, pays for that in INIT while the sandbox worker starts, not
+ * on the first caller's clock. A failure is left to the first request to report.
  */
 export async function warmUpStore(definitions: Pick<DefinitionCache, 'lookup'>): Promise<void> {
   try {

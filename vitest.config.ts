@@ -59,9 +59,9 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       // The figure is worth seeing when a test failed too (the thresholds are checked either way).
       reportOnFailure: true,
-      // Just below the figures of the full suite on 2026-12-05, second session (lines 92.4, branches 80.9,
-      // functions 92.2, statements 90.2 %), with room for the paths only timing reaches: they may only go up.
-      thresholds: { lines: 91, branches: 79, functions: 91, statements: 89 },
+      // Just below the figures of the full suite on 2026-12-05, third session (lines 92.8, branches 81.7,
+      // functions 93.1, statements 90.8 %), with room for the paths only timing reaches: they may only go up.
+      thresholds: { lines: 92, branches: 80, functions: 92, statements: 90 },
     },
   },
 });

@@ -13,7 +13,7 @@ const config = readFunctionConfig();
 
 // One execution at a time per Lambda environment (one request per environment), so one sandbox worker.
 // Started before the rest of the handler is evaluated: the worker's own start (about 50 ms on Node 20) then
-// overlaps the evaluation of the AWS SDK and Powertools instead of following it.
+// overlaps the evaluation of the handler's modules and Powertools instead of following it.
 const sandbox = createSandbox(sandboxOptions(config, 1));
 const [{ createApiGatewayHandler }, { webhookRuntimeFor }, { warmUpStore }] = await Promise.all([
   import('../lib/http/api-gateway-handler.ts'),

@@ -110,7 +110,7 @@ function asApiError(error: unknown, request: ManagementRequest, log: Logger): Ap
   return new ApiError(500, 'internal', 'internal error');
 }
 
-/** AWS SDK service errors carry `$metadata`; network failures carry a system error code. */
+/** AWS service errors (the SDK's and lib/aws's) carry `$metadata`; network failures carry a system error code. */
 function isStoreUnavailable(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
   const code = (error as NodeJS.ErrnoException).code;

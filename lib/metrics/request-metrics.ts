@@ -1,7 +1,7 @@
 // One EMF record per webhook request (docs/contract.md §6). The facts of a request are collected in a plain object while
 // it runs and written in one synchronous step at the end, so concurrent requests in one process (the local
 // server, Lambda's multi-concurrency mode) never mix their values in Powertools' shared buffer.
-const MetricUnit = { Milliseconds: 'Milliseconds', Bytes: 'Bytes', Count: 'Count' } as const;
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { readLambdaEnvironment } from '../config/read.ts';
 import { breakerOutcome } from '../responders/outcomes.ts';
 import type { RecycleReason, ScriptOutcome, UpstreamRecord } from '../sandbox/types.ts';

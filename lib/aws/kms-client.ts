@@ -1,6 +1,7 @@
 // KMS Encrypt and Decrypt over the signed JSON client (JSON 1.1, blobs in base64), for the secrets cipher
 // (lib/secrets/kms-cipher.ts): the two KMS operations the Lambda functions use, without the SDK's KMS client.
 // With the store's timeouts and attempts (lib/limits.ts): a webhook request waits on its secrets as on its store.
+import { base64ToBytes, bytesToBase64 } from '../base64.ts';
 import type { AwsEnvironment } from '../config/read.ts';
 import { resolveAwsAccess } from './access.ts';
 import { JsonService, type JsonServiceOptions, kmsProtocol } from './json-service.ts';
@@ -41,7 +42,7 @@ export class HttpKmsClient implements KmsClient {
   async encrypt(input: KmsEncryptInput) {
     const { CiphertextBlob, KeyId } = await this.#kms.call('Encrypt', {
       ...input,
-      Plaintext: base64(input.Plaintext),
+      Plaintext: bytesToBase64(input.Plaintext),
     });
     return { CiphertextBlob: bytes(CiphertextBlob), KeyId: text(KeyId) };
   }
@@ -49,7 +50,7 @@ export class HttpKmsClient implements KmsClient {
   async decrypt(input: KmsDecryptInput) {
     const { Plaintext, KeyId } = await this.#kms.call('Decrypt', {
       ...input,
-      CiphertextBlob: base64(input.CiphertextBlob),
+      CiphertextBlob: bytesToBase64(input.CiphertextBlob),
     });
     return { Plaintext: bytes(Plaintext), KeyId: text(KeyId) };
   }
@@ -59,8 +60,6 @@ export class HttpKmsClient implements KmsClient {
   }
 }
 
-const base64 = (data: Uint8Array) =>
-  Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
-/** A Buffer, so that the cipher can zero a data key once used. */
-const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64') : undefined);
+/** The decoded bytes themselves, not a copy: the cipher zeroes a data key once used. */
+const bytes = (value: unknown) => (typeof value === 'string' ? base64ToBytes(value) : undefined);
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

@@ -36,7 +36,7 @@ export function trackedRequest(request: WebhookRequest, answer: Answer): Tracked
     memoryBytes: answer.execution?.memoryBytes ?? 0,
     console: answer.execution?.console ?? [],
     // Without a script there is no execution, but a draft replayed over this request may have one (docs/contract.md §9).
-    seed: Buffer.from(answer.execution?.seed ?? newSeed()).toString('base64'),
+    seed: bytesToBase64(answer.execution?.seed ?? newSeed()),
     startedAtMs: answer.execution?.startedAtMs ?? request.receivedAtMs,
     ...(answer.execution?.trackResponse === false ? {} : { response: trackedResponse(answer.response) }),
     ...(answer.execution?.upstream ? { upstream: answer.execution.upstream } : {}),
@@ -57,7 +57,7 @@ function trackedResponse(response: WebhookResponse): TrackedResponse {
   }
   return {
     headers,
-    bodyBase64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+    bodyBase64: bytesToBase64(kept),
     bodyTruncated,
     ...(headers.length < response.headers.length ? { headersTruncated: true } : {}),
   };

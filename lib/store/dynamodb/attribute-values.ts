@@ -4,6 +4,7 @@
 // Uint8Array out. Only what the stores keep: no sets (SS, NS, BS), Map or BigInt, which fail loudly.
 // Numbers stay exact or fail: JavaScript numbers beyond Number.MAX_SAFE_INTEGER are refused both ways, where
 // the SDK would answer a BigInt for a large stored integer (no store writes one).
+import { base64ToBytes, bytesToBase64 } from '../../base64.ts';
 
 export type AttributeValue =
   | { S: string }
@@ -38,8 +39,7 @@ export function marshallValue(value: unknown): AttributeValue {
       if (Array.isArray(value)) {
         return { L: value.filter((item) => item !== undefined).map(marshallValue) };
       }
-      if (value instanceof Uint8Array)
-        return { B: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+      if (value instanceof Uint8Array) return { B: bytesToBase64(value) };
       if (isPlainObject(value)) return { M: marshallMap(value as Record<string, unknown>) };
   }
   throw new Error(`cannot store a value of type ${typeName(value)} in DynamoDB`);
@@ -56,10 +56,7 @@ export function unmarshallValue(attribute: AttributeValue): unknown {
   if ('NULL' in attribute) return null;
   if ('M' in attribute) return unmarshallMap(attribute.M);
   if ('L' in attribute) return attribute.L.map(unmarshallValue);
-  if ('B' in attribute) {
-    const bytes = Buffer.from(attribute.B, 'base64');
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  if ('B' in attribute) return base64ToBytes(attribute.B);
   throw new Error(`unsupported DynamoDB attribute type ${Object.keys(attribute).join(', ')}`);
 }
 

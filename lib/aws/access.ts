@@ -4,7 +4,7 @@
 // (profiles, SSO, instance metadata) is needed on the webhook path. A local store accepts any credentials, so
 // dummy ones stand in when the environment names none, as the SDK's client does (lib/store/dynamodb/client.ts).
 import { type AwsEnvironment, ConfigError, readAwsEnvironment } from '../config/read.ts';
-import { isAwsEndpoint, regionalEndpoint } from './endpoint.ts';
+import { isAwsEndpoint, localStoreRegion, regionalEndpoint } from './endpoint.ts';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -18,9 +18,6 @@ export interface AwsAccess {
   credentials: AwsCredentials;
 }
 
-/** The region a local store is given when the environment names none (it only shows in the signature). */
-const localRegion = 'us-east-1';
-
 /**
  * `service` is the endpoint's and the signature's name (dynamodb, kms); `endpoint` a configured one, e.g.
  * http://127.0.0.1:8000 for a local store. Throws a ConfigError naming the variable that is missing.
@@ -31,7 +28,7 @@ export function resolveAwsAccess(
   environment: AwsEnvironment = readAwsEnvironment(),
 ): AwsAccess {
   const local = endpoint !== undefined && !isAwsEndpoint(endpoint);
-  const region = environment.awsRegion ?? (local ? localRegion : undefined);
+  const region = environment.awsRegion ?? (local ? localStoreRegion : undefined);
   if (region === undefined) {
     throw new ConfigError(
       'AWS_REGION',

@@ -1,6 +1,9 @@
 // Where an AWS service is reached: its regional endpoint, or one configured for a local stand-in (dynalite,
 // DynamoDB Local, a test's fake KMS), which accepts any credentials.
 
+/** The region a local stand-in is given when the environment names none (it only shows in the signature). */
+export const localStoreRegion = 'us-east-1';
+
 /** An amazonaws.com endpoint (or .com.cn in the China regions), rather than a local stand-in. */
 export function isAwsEndpoint(endpoint: string): boolean {
   try {

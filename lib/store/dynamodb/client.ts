@@ -1,9 +1,10 @@
-// One DynamoDB document client per process. A local store (dynalite, DynamoDB Local) accepts any credentials,
+// The AWS SDK's DynamoDB document client, for the operator commands and the tooling (creating the table): the
+// functions use the signed client (http-table-client.ts). A local store (dynalite, DynamoDB Local) accepts any credentials,
 // so dummy ones are used for a non-AWS endpoint when the environment names none; against AWS (no endpoint, or
 // an amazonaws.com one) the SDK's default credential chain applies.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isAwsEndpoint } from '../../aws/endpoint.ts';
+import { isAwsEndpoint, localStoreRegion } from '../../aws/endpoint.ts';
 import { readAwsEnvironment } from '../../config/read.ts';
 import { storeConnectTimeoutMs, storeMaxAttempts, storeRequestTimeoutMs } from '../../limits.ts';
 
@@ -27,11 +28,11 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
     ...(local ? { endpoint: options.endpoint } : {}),
     // Against AWS an unset region is left to the SDK's chain (AWS_REGION, then the profile's region), so the
     // operator commands reach the region of the operator's profile; a local store needs some region.
-    region: options.region ?? aws.awsRegion ?? (localStore ? 'us-east-1' : undefined),
+    region: options.region ?? aws.awsRegion ?? (localStore ? localStoreRegion : undefined),
     ...(localStore && !aws.awsAccessKeyId && !aws.awsProfile
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
-    // A webhook caller waits on us: fail fast into a 503 instead of hanging on an unreachable store.
+    // The same bounds as the functions' client: fail fast instead of hanging on an unreachable store.
     // Without throwOnRequestTimeout the handler only logs a warning when the request timeout passes and keeps waiting.
     requestHandler: {
       connectionTimeout: storeConnectTimeoutMs,

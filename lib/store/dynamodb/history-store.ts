@@ -11,7 +11,7 @@ import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from 
 import { type ItemKey, itemKey, keyAttributeNames, tableSchema } from '../table.ts';
 import type { HistoryEntry, HistoryStore } from '../types.ts';
 import { batchDelete } from './batch.ts';
-import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
+import { isConditionalCheckFailed, queryPages, type TableClient } from './table-client.ts';
 
 /**
  * The counter outlives the slots it numbered by this much: its TTL is refreshed by every request, so while it
@@ -213,19 +213,14 @@ export class DynamoHistoryStore implements HistoryStore {
 
   async #slots(responderId: string): Promise<SlotItem[]> {
     const slots: SlotItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.#client.query({
-        TableName: this.#table,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: keyAttributeNames,
-        ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      });
-      slots.push(...((result.Items ?? []) as SlotItem[]));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: keyAttributeNames,
+      ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) slots.push(...((page.Items ?? []) as SlotItem[]));
     return slots;
   }
 }

@@ -25,7 +25,7 @@ import { batchDelete, batchGet, batchPut } from './batch.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import { type BlobItem, blobKeys, type DefinitionItem, fromItems, toItems } from './responder-items.ts';
 import { RouteClaims } from './route-claims.ts';
-import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
+import { isConditionalCheckFailed, queryPages, type TableClient } from './table-client.ts';
 
 /** How often a read retries when it caught a definition mid-update (chunks already replaced). */
 const rereadAttempts = 3;
@@ -172,20 +172,18 @@ export class DynamoResponderStore implements ResponderStore {
   async listAll(namespace: string): Promise<Responder[]> {
     const definitions: DefinitionItem[] = [];
     const blobs = new Map<string, Uint8Array>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.#client.query({
-        TableName: this.#table,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: keyAttributeNames,
-        ExpressionAttributeValues: {
-          ':pk': namespacePk(namespace),
-          ':from': definitionsRange.from,
-          ':to': definitionsRange.to,
-        },
-        ExclusiveStartKey: startKey,
-      });
-      for (const item of result.Items ?? []) {
+    const pages = queryPages(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: keyAttributeNames,
+      ExpressionAttributeValues: {
+        ':pk': namespacePk(namespace),
+        ':from': definitionsRange.from,
+        ':to': definitionsRange.to,
+      },
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
         const sk = item[tableSchema.sortKey];
         if (typeof sk === 'string' && sk.startsWith(responderSkPrefix)) {
           definitions.push(item as DefinitionItem);
@@ -193,8 +191,7 @@ export class DynamoResponderStore implements ResponderStore {
           blobs.set(sk as string, (item as BlobItem).data);
         }
       }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    }
     const responders: Responder[] = [];
     for (const definition of definitions) {
       const responder = fromItems(namespace, definition, blobs) ?? (await this.get(namespace, definition.id));

@@ -12,7 +12,7 @@ import { SecretLimitError } from '../errors.ts';
 import { namespacePk, secretSk, secretSkPrefix } from '../keys.ts';
 import { type ItemKey, ifItemAbsent, ifItemExists, itemKey, keyAttributeNames } from '../table.ts';
 import type { SecretStore, StoredSecret } from '../types.ts';
-import { isConditionalCheckFailed, type TableClient } from './table-client.ts';
+import { isConditionalCheckFailed, queryPages, type TableClient } from './table-client.ts';
 
 interface SecretItem extends ItemKey {
   name: string;
@@ -113,22 +113,13 @@ export class DynamoSecretStore implements SecretStore {
   }
 
   /** Every page of a namespace's secrets, their items or (with `COUNT`) only how many. */
-  async *#pages(
-    namespace: string,
-    select?: 'COUNT',
-  ): AsyncGenerator<Awaited<ReturnType<TableClient['query']>>> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.query({
-        TableName: this.#table,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: keyAttributeNames,
-        ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
-        ...(select ? { Select: select } : {}),
-        ExclusiveStartKey: startKey,
-      });
-      yield page;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+  #pages(namespace: string, select?: 'COUNT') {
+    return queryPages(this.#client, {
+      TableName: this.#table,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: keyAttributeNames,
+      ExpressionAttributeValues: { ':pk': namespacePk(namespace), ':prefix': secretSkPrefix },
+      ...(select ? { Select: select } : {}),
+    });
   }
 }

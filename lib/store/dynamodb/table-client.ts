@@ -35,6 +35,19 @@ export interface TableClient {
   destroy(): void;
 }
 
+/** Every page of a Query, each asked for from the key the one before ended at, to the last. */
+export async function* queryPages(
+  client: TableClient,
+  input: QueryCommandInput,
+): AsyncGenerator<Answer<QueryCommandOutput>> {
+  let startKey = input.ExclusiveStartKey;
+  do {
+    const page = await client.query({ ...input, ExclusiveStartKey: startKey });
+    yield page;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 /** A write refused by its condition expression, from either implementation. */
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';

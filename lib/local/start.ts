@@ -63,6 +63,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     cleanups.push(() => sandbox.close());
     const warming = warmUpSandbox(sandbox, poolSize);
     const consoleBuilt = buildConsole();
+    // Awaited further down; a start that fails before then closes the sandbox under the warm-up, and neither
+    // promise may then reject unobserved (awaiting them still throws what they throw).
+    for (const early of [warming, consoleBuilt]) early.catch(() => {});
     const runtime = await webhookRuntimeFor({ ...config, dynamodbEndpoint: endpoint }, sandbox);
     cleanups.push(async () => runtime.stores.close());
 

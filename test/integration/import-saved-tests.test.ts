@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocal } from '../../lib/local/start.ts';
+import { createSandbox } from '../../lib/sandbox/index.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -64,5 +65,44 @@ describe('imports run saved tests', { timeout: 60_000 }, () => {
     await expect(
       startLocal({ env: { PORT: '0', HOST: '127.0.0.1', RESPONDERS_FILE: file }, print: () => {} }),
     ).rejects.toThrow(/responders\[0\] \("greeter"\): test "by name" failed: body expected "nope"/);
+  });
+
+  it('a start stopped by a failing test while the sandbox still warms up leaves no unhandled rejection', async () => {
+    const file = writeFile('start-warming.json', 'team-iw', [greeter('nope')]);
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    try {
+      await expect(
+        startLocal({
+          env: { PORT: '0', HOST: '127.0.0.1', SANDBOX_WORKERS: '1', RESPONDERS_FILE: file },
+          print: () => {},
+          // The warm-up (the first execution) is still waiting when the saved test fails and the start closes
+          // the sandbox under it.
+          createSandbox: (options) => {
+            const sandbox = createSandbox(options);
+            let closeWarmUp = (_error: Error) => {};
+            let runs = 0;
+            return {
+              run: (run) =>
+                runs++ === 0
+                  ? new Promise((_resolve, reject) => {
+                      closeWarmUp = reject;
+                    })
+                  : sandbox.run(run),
+              checkSyntax: (script) => sandbox.checkSyntax(script),
+              close: async () => {
+                closeWarmUp(new Error('the sandbox is closed'));
+                await sandbox.close();
+              },
+            };
+          },
+        }),
+      ).rejects.toThrow(/test "by name" failed/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', collect);
+    }
   });
 });

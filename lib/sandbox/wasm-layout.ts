@@ -5,6 +5,7 @@
 // bytes are stack.
 import { readFileSync } from 'node:fs';
 import { wasmFilePath } from './files.ts';
+import { compileDeferringTierUp } from './wasm-tiering.ts';
 
 /**
  * The C stack of this QuickJS build: emscripten's STACK_SIZE (5 MiB). The .wasm holds it only as a constant
@@ -72,9 +73,9 @@ export function layoutOf(wasm: Uint8Array): WasmLayout | undefined {
 
 /**
  * The QuickJS WebAssembly compiled, with its layout. Read and compiled synchronously (about 5 ms: V8 compiles
- * the functions on their first call).
+ * the functions on their first call), with tier-up deferred (wasm-tiering.ts).
  */
 export function loadQuickJsWasm(): { wasmModule: WebAssembly.Module; layout: WasmLayout | undefined } {
   const bytes = readFileSync(wasmFilePath());
-  return { wasmModule: new WebAssembly.Module(bytes), layout: layoutOf(bytes) };
+  return { wasmModule: compileDeferringTierUp(bytes), layout: layoutOf(bytes) };
 }

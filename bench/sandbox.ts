@@ -7,6 +7,7 @@ import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { wrapScript } from '../lib/sandbox/script-source.ts';
+import { benchCpuBound } from './cpu-bound.ts';
 import { machine, type Section } from './report.ts';
 import { type BenchRow, formatMs, summarize, timeLoop } from './stats.ts';
 import { benchContext, checkAnswer, requestBodyText, requestHeaders, responderScript } from './workload.ts';
@@ -233,6 +234,7 @@ export async function benchSandbox(seconds = 5): Promise<Section> {
   const nodeVm = await runNodeVm(seconds);
   const ivm = loadIsolatedVm();
   const isolated = typeof ivm === 'string' ? undefined : await runIsolatedVm(ivm, seconds);
+  const cpuBound = await benchCpuBound();
   const rows = [
     ours.row,
     ours.inWorker,
@@ -241,6 +243,7 @@ export async function benchSandbox(seconds = 5): Promise<Section> {
     floor,
     nodeVm,
     ...(isolated ? [isolated] : []),
+    ...cpuBound,
   ];
   const p50 = ours.row.p50Ms;
   const targets = [
@@ -279,6 +282,7 @@ export async function benchSandbox(seconds = 5): Promise<Section> {
     notes: [
       'The script decodes a ~1 KB JSON body, reads the query and a header and answers JSON (bench/workload.ts); every peer is checked to give the same answer.',
       ...(typeof ivm === 'string' ? [ivm] : []),
+      "The CPU-bound rows show what deferring V8's tier-up (lib/sandbox/wasm-tiering.ts, for the cold start) costs a script that needs optimized code: its first run in a fresh sandbox, and its next runs, against a process given V8's own budget.",
     ],
     targets,
   };

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../lib/sandbox/index.ts';
-import { v8DefaultTieringBudgets } from '../lib/sandbox/wasm-tiering.ts';
+import { v8DefaultTieringBudget } from '../lib/sandbox/wasm-tiering.ts';
 import { type BenchRow, summarize } from './stats.ts';
 import { benchContext } from './workload.ts';
 
@@ -37,7 +37,7 @@ async function cpuBoundRunsMs(): Promise<number[]> {
 }
 
 function withV8sOwnBudgetMs(): Promise<number[]> {
-  const budget = v8DefaultTieringBudgets[process.versions.v8.split('.').slice(0, 2).join('.')];
+  const budget = v8DefaultTieringBudget();
   if (budget === undefined)
     return Promise.reject(new Error(`no known tiering budget for V8 ${process.versions.v8}`));
   const child = spawn(

@@ -11,9 +11,9 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * The budget the QuickJS module is compiled with. A CPU-bound script's functions still reach it inside their
- * first second of running (a 0.75 s script's first run takes about 0.93 s, its next runs as long as before);
- * the work of a cold start's first execution stays below it. Measured in BENCHMARKS.md ("Cold start").
+ * The budget the QuickJS module is compiled with. The work of a cold start's first execution stays below it; a
+ * CPU-bound script's functions reach it within their first run (908 against 850 ms with V8's own budget, later
+ * runs alike: `npm run bench -- sandbox`).
  */
 export const quickJsTieringBudget = 500_000_000;
 
@@ -21,7 +21,7 @@ export const quickJsTieringBudget = 500_000_000;
  * V8's own `--wasm-tiering-budget` per V8 version (major.minor), from `node --v8-options`: Node 20 and Node 22
  * (Lambda's runtime). A V8 not listed here compiles the module with its own budget, untouched.
  */
-export const v8DefaultTieringBudgets: Readonly<Record<string, number>> = {
+const v8DefaultTieringBudgets: Readonly<Record<string, number>> = {
   '11.3': 1_800_000,
   '12.4': 13_000_000,
 };
@@ -31,6 +31,11 @@ export interface TieringEnvironment {
   /** The process's own flags: a budget the operator set there is theirs, and kept. */
   execArgv: readonly string[];
   setFlags: (flags: string) => void;
+}
+
+/** V8's own budget for `v8Version` (this process's by default), if listed. */
+export function v8DefaultTieringBudget(v8Version: string = process.versions.v8): number | undefined {
+  return v8DefaultTieringBudgets[v8Version.split('.').slice(0, 2).join('.')];
 }
 
 const thisProcess: TieringEnvironment = {
@@ -44,7 +49,7 @@ export function compileDeferringTierUp(
   bytes: Uint8Array,
   environment: TieringEnvironment = thisProcess,
 ): WebAssembly.Module {
-  const defaultBudget = v8DefaultTieringBudgets[majorMinor(environment.v8Version)];
+  const defaultBudget = v8DefaultTieringBudget(environment.v8Version);
   const setByOperator = environment.execArgv.some((flag) => /^--wasm[-_]tiering[-_]budget\b/.test(flag));
   if (defaultBudget === undefined || setByOperator) return new WebAssembly.Module(bytes);
   environment.setFlags(`--wasm-tiering-budget=${quickJsTieringBudget}`);
@@ -53,8 +58,4 @@ export function compileDeferringTierUp(
   } finally {
     environment.setFlags(`--wasm-tiering-budget=${defaultBudget}`);
   }
-}
-
-function majorMinor(version: string): string {
-  return version.split('.').slice(0, 2).join('.');
 }

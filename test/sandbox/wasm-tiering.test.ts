@@ -10,11 +10,10 @@ import {
   compileDeferringTierUp,
   quickJsTieringBudget,
   type TieringEnvironment,
-  v8DefaultTieringBudgets,
+  v8DefaultTieringBudget,
 } from '../../lib/sandbox/wasm-tiering.ts';
 
 const quickJsBytes = readFileSync(wasmFilePath());
-const thisV8 = process.versions.v8.split('.').slice(0, 2).join('.');
 
 function recording(overrides: Partial<TieringEnvironment> = {}) {
   const set: string[] = [];
@@ -53,7 +52,7 @@ describe('compiling the QuickJS module with tier-up deferred', () => {
     const stated = /default: --wasm-tiering-budget=(\d+)/.exec(options)?.[1];
 
     expect(stated).toBeDefined();
-    expect(v8DefaultTieringBudgets[thisV8]).toBe(Number(stated));
+    expect(v8DefaultTieringBudget()).toBe(Number(stated));
   });
 
   it("leaves V8's flags as it found them: a thread started later still accepts the code caches made before", async () => {
@@ -63,7 +62,7 @@ describe('compiling the QuickJS module with tier-up deferred', () => {
   });
 
   it('would be seen by that check if the budget were left changed', async () => {
-    const defaultBudget = v8DefaultTieringBudgets[thisV8];
+    const defaultBudget = v8DefaultTieringBudget();
     try {
       const accepted = await codeCacheAcceptedAfter(() =>
         setFlagsFromString(`--wasm-tiering-budget=${quickJsTieringBudget}`),

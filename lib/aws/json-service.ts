@@ -4,8 +4,9 @@
 // the endpoint's root, named by the x-amz-target header; the answer is its output as JSON, or an error whose
 // type is in `__type` (or the x-amzn-errortype header).
 // Retried like the SDK's standard mode: throttling errors, 5xx answers and failed connections or timeouts,
-// at most `maxAttempts` in all, with a jittered exponential backoff. Credentials and bodies are never put into
-// an error or a log: an error carries the service's error type, its message and the HTTP status only.
+// at most `maxAttempts` in all, with a jittered exponential backoff; so is an answer whose body does not match
+// the checksum DynamoDB sends of it. Credentials and bodies are never put into an error or a log: an error
+// carries the service's error type, its message and the HTTP status only.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
@@ -15,6 +16,7 @@ import {
   storeRetryBaseDelayMs,
 } from '../limits.ts';
 import type { AwsAccess } from './access.ts';
+import { crc32 } from './crc32.ts';
 import { signRequest } from './sigv4.ts';
 
 export interface JsonProtocol {
@@ -60,6 +62,17 @@ export class AwsTimeoutError extends Error {
   override name = 'TimeoutError';
   /** A system error code, as a failed connection has (lib/management counts both as the store unavailable). */
   readonly code = 'ETIMEDOUT';
+}
+
+/**
+ * An answer whose body does not match the CRC-32 the service sent of it (DynamoDB's `x-amz-crc32`): changed on
+ * the way, so neither its output nor its error is believed. Retried like a failed connection.
+ */
+export class AwsChecksumError extends Error {
+  override name = 'CRC32CheckFailed';
+  constructor(service: string) {
+    super(`${service}: the answer's body does not match its x-amz-crc32 checksum`);
+  }
 }
 
 /** The SDK's throttling error types (@smithy/service-error-classification), retried like 5xx answers. */
@@ -172,7 +185,7 @@ export class JsonService {
           headers: { ...headers, 'content-length': Buffer.byteLength(body) },
         },
         (response) =>
-          readAnswer(response).then((answer) => {
+          readAnswer(this.#protocol.service, response).then((answer) => {
             clearTimeout(timer);
             resolve(answer);
           }, fail),
@@ -197,14 +210,17 @@ function parseOutput(operation: string, body: string): Record<string, unknown> {
   }
 }
 
-async function readAnswer(response: IncomingMessage): Promise<Answer> {
+async function readAnswer(service: string, response: IncomingMessage): Promise<Answer> {
   const chunks: Buffer[] = [];
   for await (const chunk of response) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  const checksum = response.headers['x-amz-crc32'];
+  if (typeof checksum === 'string' && Number(checksum) !== crc32(body)) throw new AwsChecksumError(service);
   const errorType = response.headers['x-amzn-errortype'];
   return {
     status: response.statusCode ?? 0,
     errorType: typeof errorType === 'string' ? errorType : undefined,
-    body: Buffer.concat(chunks).toString('utf8'),
+    body: body.toString('utf8'),
   };
 }
 

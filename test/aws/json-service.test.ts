@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { crc32 } from '../../lib/aws/crc32.ts';
 import {
   dynamodbProtocol,
   JsonService,
@@ -122,6 +123,32 @@ describe('JsonService', () => {
     });
     const error = await rejection(service.call('Query', {}));
     expect(error).toMatchObject({ name: 'Http502Error', $metadata: { httpStatusCode: 502 } });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('retries an answer whose body does not match its x-amz-crc32, and answers the attempt that does', async () => {
+    const output = { Count: 1, Items: [{ pk: { S: 'a' } }] };
+    const { fake, service } = await serve((_request, index) => ({
+      status: 200,
+      body: output,
+      headers: { 'x-amz-crc32': String(crc32(Buffer.from(JSON.stringify(output))) ^ (index === 0 ? 1 : 0)) },
+    }));
+    expect(await service.call('Query', {})).toEqual(output);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('believes neither output nor error of an answer that never matches its checksum, and says so', async () => {
+    const { fake, service } = await serve(
+      () => ({
+        status: 400,
+        body: { __type: 'ConditionalCheckFailedException', message: 'hunter2' },
+        headers: { 'x-amz-crc32': '12345' },
+      }),
+      { maxAttempts: 2 },
+    );
+    const error = await rejection(service.call('PutItem', {}));
+    expect(error).toMatchObject({ name: 'CRC32CheckFailed' });
+    expect(error.message).toBe("dynamodb: the answer's body does not match its x-amz-crc32 checksum");
     expect(fake.requests).toHaveLength(2);
   });
 

@@ -1,13 +1,14 @@
 // Section `cache`: DynamoDB calls per 1000 webhook requests, counted at the DynamoDB client, with the default
 // definition cache (DEFINITION_CACHE_TTL_MS default), starting cold each case.
 
-import { openFunctionStores, storesOver } from '../lib/app/stores.ts';
+import { storesOver } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
 import { definitionCacheTtlMsDefault } from '../lib/limits.ts';
 import { startLocalDynamo } from '../lib/local/dynalite.ts';
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
+import { HttpTableClient } from '../lib/store/dynamodb/http-table-client.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
 import { aroundEachCall } from '../test/support/table-clients.ts';
 import { benchResponders } from './handler.ts';
@@ -19,14 +20,13 @@ const requests = 1000;
 export async function benchCache(): Promise<Section> {
   const dynamo = await startLocalDynamo();
   const calls = new Map<string, number>();
-  const functionStores = openFunctionStores({
-    tableName: dynamo.tableName,
-    dynamodbEndpoint: dynamo.endpoint,
-  });
-  const client = aroundEachCall(functionStores.client, (operation, _input, call) => {
-    calls.set(operation, (calls.get(operation) ?? 0) + 1);
-    return call();
-  });
+  const client = aroundEachCall(
+    new HttpTableClient({ endpoint: dynamo.endpoint }),
+    (operation, _input, call) => {
+      calls.set(operation, (calls.get(operation) ?? 0) + 1);
+      return call();
+    },
+  );
   const stores = storesOver(dynamo.tableName, client);
   const sandbox = createSandbox({ poolSize: 1 });
   try {

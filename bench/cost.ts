@@ -13,6 +13,7 @@ import { publishRequestMetrics, type RequestFacts } from '../lib/metrics/request
 import { DefinitionCache } from '../lib/responders/definition-cache.ts';
 import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
+import { HttpTableClient } from '../lib/store/dynamodb/http-table-client.ts';
 import { CircuitBreaker } from '../lib/webhook/circuit-breaker.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
@@ -105,8 +106,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function measure(endpoint: string, tableName: string): Promise<CaseResult[]> {
   let storeCallsMs: number[] = [];
   // The functions' own client, each call timed and delayed as in-region DynamoDB would take.
-  const functionClient = openFunctionStores({ tableName, dynamodbEndpoint: endpoint }).client;
-  const client = aroundEachCall(functionClient, async (_operation, _input, call) => {
+  const client = aroundEachCall(new HttpTableClient({ endpoint }), async (_operation, _input, call) => {
     const t0 = performance.now();
     try {
       await delay(storeDelayMs.min + Math.random() * (storeDelayMs.max - storeDelayMs.min));

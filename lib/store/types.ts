@@ -45,7 +45,13 @@ export interface HistoryStore {
   /** The newest `keep` requests, newest first. */
   list(responderId: string, keep: number): Promise<TrackedRequest[]>;
   get(responderId: string, requestId: string): Promise<TrackedRequest | undefined>;
+  /**
+   * Forgets every kept request: a request that arrived before the clear is never shown again, also when it is
+   * written after it. The numbering goes on.
+   */
   clear(responderId: string): Promise<void>;
+  /** Deletes the responder's whole history, its numbering too (the responder is deleted). */
+  remove(responderId: string): Promise<void>;
 }
 
 /** A secret as stored: its value only as the SecretCipher's ciphertext (lib/secrets). */

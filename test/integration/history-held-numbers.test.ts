@@ -1,7 +1,7 @@
 // A warm process holds the history number of its next tracked request (issue 16): it uses it while fresh, drops
 // one held too long, writes again when its held number's slot was taken by a newer one, and
 // several processes writing into one ring at once show every entry once while it has room, never more than N.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyHeldNumberMaxAgeMs } from '../../lib/limits.ts';
 import { DynamoHistoryStore } from '../../lib/store/dynamodb/history-store.ts';
 import type { TableClient } from '../../lib/store/dynamodb/table-client.ts';
@@ -94,16 +94,58 @@ describe.each(tableClientKinds)('held history numbers over the $name client', (k
       ]);
       expect(behind.log.slice(-2)).toEqual(['sent put', 'done put']);
     });
+  });
 
-    it('is forgotten by the process that clears the history', async () => {
-      const { history } = process();
-      const before = ['before-1', 'before-2', 'before-3'];
-      for (const id of before) await history.record('cleared', keep, tracked(id));
+  describe('a clear', () => {
+    /** Processes on one clock, each request arriving a millisecond after the one before. */
+    const clock = { nowMs: 0 };
+    const arrive = (id: string) => {
+      clock.nowMs += 1;
+      return trackedRequest(id, clock.nowMs);
+    };
+    beforeEach(() => {
+      clock.nowMs = Date.now();
+    });
+
+    it('hides every request that arrived before it, and the process that made it goes on numbering', async () => {
+      const { history } = process(clock);
+      for (const id of ['before-1', 'before-2', 'before-3'])
+        await history.record('cleared', keep, arrive(id));
+      const numbersBefore = await storedNumbers('cleared');
+      clock.nowMs += 1;
       await history.clear('cleared');
       const after = ['after-1', 'after-2', 'after-3', 'after-4', 'after-5', 'after-6'];
-      for (const id of after) await history.record('cleared', keep, tracked(id));
+      for (const id of after) await history.record('cleared', keep, arrive(id));
 
       expect(await shown('cleared')).toEqual(after.slice(1).reverse());
+      const numbersAfter = await storedNumbers('cleared');
+      expect(numbersAfter.get('after-6')).toBe((numbersBefore.get('before-3') ?? 0) + 6);
+    });
+
+    it('loses no request made after it to a number another process held across it', async () => {
+      // A warm environment has numbered 7 requests and holds the number of its next one.
+      const warm = process(clock).history;
+      for (let i = 0; i < 7; i++) await warm.record('held-across', keep, arrive(`before-${i}`));
+      clock.nowMs += 1;
+      await process(clock).history.clear('held-across');
+      // Its next request uses the held number; then cold environments each serve one request.
+      await warm.record('held-across', keep, arrive('warm-after'));
+      const cold = ['cold-1', 'cold-2', 'cold-3', 'cold-4'];
+      for (const id of cold) await process(clock).history.record('held-across', keep, arrive(id));
+
+      expect(await shown('held-across')).toEqual([...cold].reverse().concat('warm-after'));
+    });
+
+    it('does not show a request that arrived before it and is written after it', async () => {
+      const inFlight = process(clock).history.begin('in-flight', keep);
+      const arrivedBefore = arrive('arrived-before');
+      clock.nowMs += 1;
+      await process(clock).history.clear('in-flight');
+      await inFlight.finish(arrivedBefore);
+      await process(clock).history.record('in-flight', keep, arrive('arrived-after'));
+
+      expect(await shown('in-flight')).toEqual(['arrived-after']);
+      expect(await db.stores.history.get('in-flight', 'arrived-before')).toBeUndefined();
     });
   });
 

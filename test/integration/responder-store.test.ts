@@ -6,6 +6,7 @@ import {
   ResponderConflictError,
   ResponderNotFoundError,
 } from '../../lib/store/index.ts';
+import { historyPk } from '../../lib/store/keys.ts';
 import { useDynalite } from '../support/dynalite.ts';
 import { tableClientKinds } from '../support/table-clients.ts';
 import { trackedRequest } from '../support/tracked-request.ts';
@@ -99,6 +100,14 @@ describe.each(tableClientKinds)('DynamoDB responder store over the $name client'
     expect(await db.stores.responders.delete('store-j', created.id)).toBe(true);
     expect(await db.stores.responders.get('store-j', created.id)).toBeUndefined();
     expect(await db.stores.history.list(created.id, 5)).toEqual([]);
+    // Nothing of its history is left behind for TTL: the request, nor the counter that numbered it.
+    const { Items } = await db.stores.client.query({
+      TableName: db.dynamo.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': historyPk(created.id) },
+      ConsistentRead: true,
+    });
+    expect(Items).toEqual([]);
     expect(await db.stores.responders.delete('store-j', created.id)).toBe(false);
     await db.stores.responders.create('store-j', input());
   });

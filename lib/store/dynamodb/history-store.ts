@@ -4,11 +4,12 @@
 // Each request takes its number and reserves its process's next one while its script runs (a warm process holds the
 // number its previous request reserved; a cold one takes two in one counter call), so only the slot write follows
 // the answer. A held number older than historyHeldNumberMaxAgeMs is dropped for a fresh one. A number not used (a
-// request not kept, a number dropped) leaves its slot with the older entry, never more than N.
+// request not kept, a number dropped) leaves its slot with the older entry, never more than N. A clear marks its
+// time on the counter and deletes the slots; the numbering goes on (see `clear`).
 import { historyHeldNumberMaxAgeMs, historyTtlSeconds } from '../../limits.ts';
 import type { TrackedRequest } from '../../responders/schema.ts';
 import { historyCounterSk, historyPk, historySlotSk, historySlotSkPrefix } from '../keys.ts';
-import { type ItemKey, itemKey, keyAttributeNames, tableSchema } from '../table.ts';
+import { type ItemKey, itemKey, partitionKeyAttributeName, tableSchema } from '../table.ts';
 import type { HistoryEntry, HistoryStore } from '../types.ts';
 import { batchDelete } from './batch.ts';
 import { isConditionalCheckFailed, queryPages, type TableClient } from './table-client.ts';
@@ -96,32 +97,47 @@ export class DynamoHistoryStore implements HistoryStore {
 
   async list(responderId: string, keep: number): Promise<TrackedRequest[]> {
     if (keep <= 0) return [];
-    const slots = await this.#slots(responderId);
-    const nowSeconds = Math.floor(this.#now() / 1000);
     // Newest first by arrival: a held number was issued before the requests other processes numbered meanwhile, so
     // numbers alone could put a request below older ones. The number orders requests that arrived in one millisecond.
-    return slots
-      .filter((slot) => slot[tableSchema.ttlAttribute] > nowSeconds)
-      .map((slot) => ({ seq: slot.seq, request: JSON.parse(slot.request) as TrackedRequest }))
+    return (await this.#shown(responderId))
       .sort((a, b) => b.request.createdAt - a.request.createdAt || b.seq - a.seq)
       .slice(0, keep)
       .map(({ request }) => request);
   }
 
   async get(responderId: string, requestId: string): Promise<TrackedRequest | undefined> {
-    const nowSeconds = Math.floor(this.#now() / 1000);
-    for (const slot of await this.#slots(responderId)) {
-      if (slot[tableSchema.ttlAttribute] <= nowSeconds) continue;
-      const request = JSON.parse(slot.request) as TrackedRequest;
-      if (request.id === requestId) return request;
-    }
-    return undefined;
+    return (await this.#shown(responderId)).find(({ request }) => request.id === requestId)?.request;
   }
 
+  /**
+   * The numbering goes on across a clear: restarted, it would sort below a number a warm process still holds, whose
+   * entry would then keep its slot from the restarted numbers' writes, and they would be lost. Instead the clear
+   * is marked on the counter first, and a request that arrived before it is never shown, also when it is written
+   * after it (in flight during the clear, or numbered by a process that held its number across it).
+   */
   async clear(responderId: string): Promise<void> {
-    // A number held across the clear would sort above the restarted count and keep its slot from their writes.
-    this.#held.delete(responderId);
-    const slots = await this.#slots(responderId);
+    const expiresAt = Math.floor(this.#now() / 1000) + historyTtlSeconds;
+    await this.#client.update({
+      TableName: this.#table,
+      Key: itemKey(historyPk(responderId), historyCounterSk),
+      UpdateExpression: 'SET #clearedAtMs = :now, #ttl = :counterExpiresAt',
+      ExpressionAttributeNames: { '#clearedAtMs': 'clearedAtMs', '#ttl': tableSchema.ttlAttribute },
+      ExpressionAttributeValues: {
+        ':now': this.#now(),
+        ':counterExpiresAt': expiresAt + counterTtlMarginSeconds,
+      },
+    });
+    const { slots } = await this.#items(responderId);
+    await batchDelete(
+      this.#client,
+      this.#table,
+      slots.map(({ pk, sk }) => itemKey(pk, sk)),
+    );
+  }
+
+  /** Everything of the responder's history, its numbering too: for a responder that is deleted. */
+  async remove(responderId: string): Promise<void> {
+    const { slots } = await this.#items(responderId);
     await batchDelete(this.#client, this.#table, [
       itemKey(historyPk(responderId), historyCounterSk),
       ...slots.map(({ pk, sk }) => itemKey(pk, sk)),
@@ -211,16 +227,35 @@ export class DynamoHistoryStore implements HistoryStore {
     }
   }
 
-  async #slots(responderId: string): Promise<SlotItem[]> {
+  /** The entries that are shown: not expired (DynamoDB deletes days late), and arrived after the last clear. */
+  async #shown(responderId: string): Promise<Array<{ seq: number; request: TrackedRequest }>> {
+    const { slots, clearedAtMs } = await this.#items(responderId);
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    return slots
+      .filter((slot) => slot[tableSchema.ttlAttribute] > nowSeconds)
+      .map((slot) => ({ seq: slot.seq, request: JSON.parse(slot.request) as TrackedRequest }))
+      .filter(({ request }) => clearedAtMs === undefined || request.createdAt > clearedAtMs);
+  }
+
+  /** The slots and the time of the last clear, if any, read in one Query of the history's partition. */
+  async #items(responderId: string): Promise<{ slots: SlotItem[]; clearedAtMs: number | undefined }> {
     const slots: SlotItem[] = [];
+    let clearedAtMs: number | undefined;
     const pages = queryPages(this.#client, {
       TableName: this.#table,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: keyAttributeNames,
-      ExpressionAttributeValues: { ':pk': historyPk(responderId), ':prefix': historySlotSkPrefix },
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: partitionKeyAttributeName,
+      ExpressionAttributeValues: { ':pk': historyPk(responderId) },
       ConsistentRead: true,
     });
-    for await (const page of pages) slots.push(...((page.Items ?? []) as SlotItem[]));
-    return slots;
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const sk = item[tableSchema.sortKey];
+        if (String(sk).startsWith(historySlotSkPrefix)) slots.push(item as SlotItem);
+        else if (sk === historyCounterSk && typeof item.clearedAtMs === 'number')
+          clearedAtMs = item.clearedAtMs;
+      }
+    }
+    return { slots, clearedAtMs };
   }
 }

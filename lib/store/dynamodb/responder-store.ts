@@ -140,7 +140,7 @@ export class DynamoResponderStore implements ResponderStore {
     }
     await this.#routes.release(namespace, current.routeKey, id);
     await batchDelete(this.#client, this.#table, blobKeys(namespace, current));
-    await this.#history.clear(id);
+    await this.#history.remove(id);
     return true;
   }
 

@@ -79,7 +79,7 @@ export interface ResponderDraft {
     body?: string;
     script?: string;
     limits?: { memoryBytes?: number; deadlineMs?: number };
-    fallback?: unknown;
+    fallback?: { statusCode: number; headers?: HeaderPair[]; body?: string };
     secrets?: 'none' | 'all' | string[];
   };
   tests?: SavedTest[];

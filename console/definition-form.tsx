@@ -187,6 +187,56 @@ export function DefinitionForm({ form, setForm, errors, save, revision }: Defini
           </div>
         )}
       </div>
+      <fieldset class="breaker">
+        <legend>Circuit breaker</legend>
+        <p class="hint" id="hint-fallbackOn">
+          After 5 failed runs in a row the script is left alone for a while (30 s, then longer), and requests
+          get 503 with Retry-After, or this fallback answer.
+        </p>
+        <div class="field checkbox">
+          <input
+            type="checkbox"
+            id="field-fallbackOn"
+            aria-describedby="hint-fallbackOn"
+            checked={form.fallbackOn}
+            onChange={(event) => set('fallbackOn')(event.currentTarget.checked)}
+          />
+          <label for="field-fallbackOn">Fallback answer while the breaker is open</label>
+        </div>
+        {form.fallbackOn && (
+          <>
+            <Field field="fallbackStatusCode" label="Fallback status code" errors={errors}>
+              <input
+                {...bind('fallbackStatusCode')}
+                inputMode="numeric"
+                value={form.fallbackStatusCode}
+                onInput={text('fallbackStatusCode')}
+              />
+            </Field>
+            <Field
+              field="fallbackHeaders"
+              label="Fallback headers"
+              errors={errors}
+              hint="One a line: Name: value"
+            >
+              <textarea
+                {...bind('fallbackHeaders', true)}
+                rows={2}
+                value={form.fallbackHeaders}
+                onInput={text('fallbackHeaders')}
+              />
+            </Field>
+            <Field field="fallbackBody" label="Fallback body" errors={errors}>
+              <textarea
+                {...bind('fallbackBody')}
+                rows={2}
+                value={form.fallbackBody}
+                onInput={text('fallbackBody')}
+              />
+            </Field>
+          </>
+        )}
+      </fieldset>
       <ErrorText field="tests" errors={errors} />
       <button type="submit" class="primary">
         Save

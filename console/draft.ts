@@ -18,8 +18,11 @@ export interface ResponderForm {
   secretAccess: 'none' | 'all' | 'listed';
   secretNames: string;
   tests: string;
-  /** Kept as read: the console does not edit a fallback answer, a save must not drop it. */
-  fallback?: unknown;
+  /** The answer while the circuit breaker is open (docs/contract.md §10), instead of 503. */
+  fallbackOn: boolean;
+  fallbackStatusCode: string;
+  fallbackHeaders: string;
+  fallbackBody: string;
 }
 
 export type FormField =
@@ -37,6 +40,9 @@ export type FormField =
   | 'deadline'
   | 'secretAccess'
   | 'tests'
+  | 'fallbackStatusCode'
+  | 'fallbackHeaders'
+  | 'fallbackBody'
   | 'general';
 
 export type FieldErrors = Partial<Record<FormField, string>>;
@@ -57,6 +63,10 @@ export const emptyForm: ResponderForm = {
   secretAccess: 'none',
   secretNames: '',
   tests: '[]',
+  fallbackOn: false,
+  fallbackStatusCode: '200',
+  fallbackHeaders: '',
+  fallbackBody: '',
 };
 
 export function formOf(responder: Responder): ResponderForm {
@@ -68,7 +78,7 @@ export function formOf(responder: Responder): ResponderForm {
     pathType: responder.location.pathType,
     path: responder.location.path,
     statusCode: String(settings.statusCode ?? 200),
-    headers: (settings.headers ?? []).map(([name, value]) => `${name}: ${value}`).join('\n'),
+    headers: headerLines(settings.headers ?? []),
     body: settings.body ?? '',
     script: settings.script ?? '',
     requestsToTrack: String(settings.requestsToTrack ?? 0),
@@ -78,8 +88,28 @@ export function formOf(responder: Responder): ResponderForm {
     secretAccess: Array.isArray(secrets) ? 'listed' : secrets,
     secretNames: Array.isArray(secrets) ? secrets.join(', ') : '',
     tests: JSON.stringify(responder.tests ?? [], null, 2),
-    ...(settings.fallback !== undefined ? { fallback: settings.fallback } : {}),
+    fallbackOn: settings.fallback !== undefined,
+    fallbackStatusCode: String(settings.fallback?.statusCode ?? emptyForm.fallbackStatusCode),
+    fallbackHeaders: headerLines(settings.fallback?.headers ?? []),
+    fallbackBody: settings.fallback?.body ?? '',
   };
+}
+
+function headerLines(headers: HeaderPair[]): string {
+  return headers.map(([name, value]) => `${name}: ${value}`).join('\n');
+}
+
+/** `Name: value` lines as header pairs, or the error of the first line that is not one. */
+function headerPairsOf(text: string): { headers: HeaderPair[]; error?: string } {
+  const headers: HeaderPair[] = [];
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { headers, error: `line ${index + 1}: write a header as Name: value` };
+    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return { headers };
 }
 
 /** A whole number as a number; anything else as typed, for the server to refuse with its field's name. */
@@ -90,16 +120,10 @@ function integerOrText(value: string): number {
 
 export function draftOf(form: ResponderForm): { draft?: ResponderDraft; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const headers: HeaderPair[] = [];
-  form.headers.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      errors.headers = `line ${index + 1}: write a header as Name: value`;
-      return;
-    }
-    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
-  });
+  const { headers, error: headersError } = headerPairsOf(form.headers);
+  if (headersError) errors.headers = headersError;
+  const fallbackHeaders = headerPairsOf(form.fallbackHeaders);
+  if (form.fallbackOn && fallbackHeaders.error) errors.fallbackHeaders = fallbackHeaders.error;
   let tests: ResponderDraft['tests'];
   try {
     tests = JSON.parse(form.tests || '[]');
@@ -127,7 +151,15 @@ export function draftOf(form: ResponderForm): { draft?: ResponderDraft; errors: 
       ...(form.body !== '' ? { body: form.body } : {}),
       ...(form.script.trim() !== '' ? { script: form.script } : {}),
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
-      ...(form.fallback !== undefined ? { fallback: form.fallback } : {}),
+      ...(form.fallbackOn
+        ? {
+            fallback: {
+              statusCode: integerOrText(form.fallbackStatusCode),
+              headers: fallbackHeaders.headers,
+              ...(form.fallbackBody !== '' ? { body: form.fallbackBody } : {}),
+            },
+          }
+        : {}),
       secrets: form.secretAccess === 'listed' ? secretNames : form.secretAccess,
     },
     ...(tests && tests.length > 0 ? { tests } : {}),
@@ -136,6 +168,9 @@ export function draftOf(form: ResponderForm): { draft?: ResponderDraft; errors: 
 }
 
 const fieldPrefixes: [string, FormField][] = [
+  ['settings.fallback.headers', 'fallbackHeaders'],
+  ['settings.fallback.body', 'fallbackBody'],
+  ['settings.fallback', 'fallbackStatusCode'],
   ['settings.limits.memoryBytes', 'memoryLimit'],
   ['settings.limits.deadlineMs', 'deadline'],
   ['settings.requestsToTrack', 'requestsToTrack'],

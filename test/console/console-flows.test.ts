@@ -338,6 +338,56 @@ describe('history', () => {
       page.getByRole('row').filter({ hasText: 'breaker' }).first().textContent(),
     ).resolves.toContain('503');
   });
+
+  it('sets the answer the open breaker gives instead of 503, showing a bad one beside its field', async () => {
+    const made = await create(
+      '/console-fallback',
+      { name: 'Flaky' },
+      { requestsToTrack: 10, script: "throw new Error('always')" },
+    );
+    const { page } = await browser.open(server.base);
+    await signIn(page, key);
+    await openResponder(page, 'Flaky');
+    await page.getByLabel('Fallback answer while the breaker is open').check();
+    const status = page.getByLabel('Fallback status code', { exact: true });
+    await status.fill('42');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#error-fallbackStatusCode').waitFor();
+    await expect(status.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(description(status)).resolves.toContain(
+      'settings.fallback.statusCode: must be at least 200',
+    );
+
+    await status.fill('200');
+    await page.getByLabel('Fallback headers', { exact: true }).fill('content-type: text/plain');
+    await page.getByLabel('Fallback body', { exact: true }).fill('down for maintenance');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved (version 2)' }).waitFor();
+    const stored = await call(server, 'GET', `/api/responders/${made.id}`, { key });
+    expect(stored.json.settings.fallback).toEqual({
+      statusCode: 200,
+      headers: [['content-type', 'text/plain']],
+      body: 'down for maintenance',
+    });
+
+    for (let attempt = 0; attempt < 5; attempt++)
+      expect((await publicRequest('/console-fallback')).status).toBe(500);
+    const whileOpen = await publicRequest('/console-fallback');
+    expect(whileOpen.status).toBe(200);
+    expect(await whileOpen.text()).toBe('down for maintenance');
+
+    // Read back into the form, and taken out again.
+    await page.getByRole('button', { name: 'Back to the list' }).click();
+    await openResponder(page, 'Flaky');
+    await expect(page.getByLabel('Fallback body', { exact: true }).inputValue()).resolves.toBe(
+      'down for maintenance',
+    );
+    await page.getByLabel('Fallback answer while the breaker is open').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved (version 3)' }).waitFor();
+    const without = await call(server, 'GET', `/api/responders/${made.id}`, { key });
+    expect(without.json.settings.fallback).toBeUndefined();
+  });
 });
 
 describe('try and replay', () => {

@@ -62,6 +62,10 @@ export function DefinitionForm({ form, setForm, errors, save, revision }: Defini
   };
   const text = (key: keyof ResponderForm) => (event: { currentTarget: { value: string } }) =>
     set(key)(event.currentTarget.value as never);
+  /** A whole number typed as text: the server refuses what is not one, naming the field. */
+  const numberInput = (field: FormField & keyof ResponderForm, hint = false) => (
+    <input {...bind(field, hint)} inputMode="numeric" value={String(form[field])} onInput={text(field)} />
+  );
 
   return (
     <form
@@ -104,20 +108,10 @@ export function DefinitionForm({ form, setForm, errors, save, revision }: Defini
       </div>
       <div class="row">
         <Field field="statusCode" label="Status code" errors={errors}>
-          <input
-            {...bind('statusCode')}
-            inputMode="numeric"
-            value={form.statusCode}
-            onInput={text('statusCode')}
-          />
+          {numberInput('statusCode')}
         </Field>
         <Field field="requestsToTrack" label="Requests to track" errors={errors}>
-          <input
-            {...bind('requestsToTrack')}
-            inputMode="numeric"
-            value={form.requestsToTrack}
-            onInput={text('requestsToTrack')}
-          />
+          {numberInput('requestsToTrack')}
         </Field>
         <div class="field checkbox">
           <input
@@ -156,20 +150,10 @@ export function DefinitionForm({ form, setForm, errors, save, revision }: Defini
           errors={errors}
           hint="Bytes; empty for the deployment's default"
         >
-          <input
-            {...bind('memoryLimit', true)}
-            inputMode="numeric"
-            value={form.memoryLimit}
-            onInput={text('memoryLimit')}
-          />
+          {numberInput('memoryLimit', true)}
         </Field>
         <Field field="deadline" label="Deadline" errors={errors} hint="Milliseconds; empty for the default">
-          <input
-            {...bind('deadline', true)}
-            inputMode="numeric"
-            value={form.deadline}
-            onInput={text('deadline')}
-          />
+          {numberInput('deadline', true)}
         </Field>
       </div>
       <div class="row">
@@ -206,12 +190,7 @@ export function DefinitionForm({ form, setForm, errors, save, revision }: Defini
         {form.fallbackOn && (
           <>
             <Field field="fallbackStatusCode" label="Fallback status code" errors={errors}>
-              <input
-                {...bind('fallbackStatusCode')}
-                inputMode="numeric"
-                value={form.fallbackStatusCode}
-                onInput={text('fallbackStatusCode')}
-              />
+              {numberInput('fallbackStatusCode')}
             </Field>
             <Field
               field="fallbackHeaders"

@@ -8,20 +8,29 @@ import type { Session } from './session.ts';
 
 const refreshMs = 2000;
 
-export function useHistory(session: Session, responder: Responder): TrackedRequest[] | string | undefined {
-  const [items, setItems] = useState<TrackedRequest[] | string | undefined>();
+/** A page of the history as the API gives it (docs/contract.md §5): a next token when older requests did not fit. */
+interface HistoryPage {
+  items: TrackedRequest[];
+  nextToken?: string;
+}
+
+/** The newest page, fetched again every 2 s unless `paused`. */
+function useNewestHistory(
+  session: Session,
+  responder: Responder,
+  paused: boolean,
+): HistoryPage | string | undefined {
+  const [page, setPage] = useState<HistoryPage | string | undefined>();
   useEffect(() => {
+    if (paused) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       try {
-        const answer = await session.call<{ items: TrackedRequest[] }>(
-          'GET',
-          `/api/responders/${responder.id}/history`,
-        );
-        if (!stopped) setItems(answer.ok ? answer.value.items : answer.error.message);
+        const answer = await session.call<HistoryPage>('GET', historyPath(responder));
+        if (!stopped) setPage(answer.ok ? answer.value : answer.error.message);
       } catch (error) {
-        if (!stopped) setItems(`The history could not be loaded: ${(error as Error).message}`);
+        if (!stopped) setPage(`The history could not be loaded: ${(error as Error).message}`);
       }
       // The next fetch waits for this one: a slow server is never asked twice at once.
       if (!stopped) timer = setTimeout(load, refreshMs);
@@ -31,25 +40,43 @@ export function useHistory(session: Session, responder: Responder): TrackedReque
       stopped = true;
       clearTimeout(timer);
     };
-  }, [session, responder.id]);
-  return items;
+  }, [session, responder.id, paused]);
+  return page;
 }
+
+const historyPath = (responder: Responder, nextToken?: string) =>
+  `/api/responders/${responder.id}/history${nextToken ? `?nextToken=${encodeURIComponent(nextToken)}` : ''}`;
 
 export function pathAndQuery(request: { path: string; rawQuery: string }): string {
   return request.rawQuery ? `${request.path}?${request.rawQuery}` : request.path;
 }
 
 export function HistoryView({ session, responder }: { session: Session; responder: Responder }) {
-  const items = useHistory(session, responder);
+  // Older pages, once asked for. While they are shown the newest page is not refreshed: requests arriving would
+  // push some of it past the older pages' start, out of sight.
+  const [older, setOlder] = useState<HistoryPage | undefined>();
+  const [olderError, setOlderError] = useState<string | undefined>();
+  const page = useNewestHistory(session, responder, older !== undefined);
   const [selected, setSelected] = useState<string | undefined>();
   const [clearing, setClearing] = useState(false);
-  if (items === undefined) return <p>Loading the history…</p>;
-  if (typeof items === 'string')
+  if (page === undefined) return <p>Loading the history…</p>;
+  if (typeof page === 'string')
     return (
       <p class="error" role="alert">
-        {items}
+        {page}
       </p>
     );
+  const items = [...page.items, ...(older?.items ?? [])];
+  const olderToken = older ? older.nextToken : page.nextToken;
+  const loadOlder = async (nextToken: string) => {
+    const answer = await session.call<HistoryPage>('GET', historyPath(responder, nextToken));
+    if (!answer.ok) return setOlderError(answer.error.message);
+    setOlderError(undefined);
+    setOlder((shown) => ({
+      items: [...(shown?.items ?? []), ...answer.value.items],
+      nextToken: answer.value.nextToken,
+    }));
+  };
   const detail = items.find((item) => item.id === selected);
   const breakerOpen = items[0]?.outcome === 'breaker';
   return (
@@ -105,6 +132,24 @@ export function HistoryView({ session, responder }: { session: Session; responde
           </tbody>
         </table>
       )}
+      {older && (
+        <p role="status">
+          Showing older requests too: the newest are not refreshed meanwhile.{' '}
+          <button type="button" class="link" onClick={() => setOlder(undefined)}>
+            Show the newest again
+          </button>
+        </p>
+      )}
+      {olderToken && (
+        <button type="button" onClick={() => loadOlder(olderToken)}>
+          Load older requests
+        </button>
+      )}
+      {olderError && (
+        <p class="error" role="alert">
+          {olderError}
+        </p>
+      )}
       {detail && <RequestDetail request={detail} />}
       {items.length > 0 &&
         (clearing ? (
@@ -116,6 +161,7 @@ export function HistoryView({ session, responder }: { session: Session; responde
               onClick={async () => {
                 await session.call('DELETE', `/api/responders/${responder.id}/history`);
                 setClearing(false);
+                setOlder(undefined);
               }}
             >
               Yes, clear the history

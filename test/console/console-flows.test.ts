@@ -3,6 +3,7 @@
 // secrets, the breaker, the keyboard and axe-core.
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { historyBodyMaxBytes } from '../../lib/limits.ts';
 import {
   type PageGlobals,
   screenshot,
@@ -274,6 +275,48 @@ describe('history', () => {
     );
     await detail.getByRole('radio', { name: 'Text' }).first().check();
     await expect(detail.locator('pre.body[data-view="text"]').textContent()).resolves.toBe('{"order":7}');
+  });
+
+  it('pages to older requests when the history does not fit one answer, not refreshing meanwhile', async () => {
+    await create('/console-large', { name: 'Large', method: 'POST' }, { requestsToTrack: 100 });
+    // 100 requests of 64 KiB pass one management answer (6 MB once escaped into Lambda's result).
+    for (let index = 0; index < 100; index++) {
+      const body = `${String(index).padStart(3, '0')}${'b'.repeat(historyBodyMaxBytes - 3)}`;
+      expect((await publicRequest('/console-large', { method: 'POST', body })).status).toBe(200);
+    }
+    const { page } = await browser.open(server.base);
+    await signIn(page, key);
+    await openResponder(page, 'Large');
+    await page.getByRole('button', { name: 'History' }).click();
+    const rows = page.getByRole('table', { name: 'Tracked requests, newest first' }).locator('tbody tr');
+    const loadOlder = page.getByRole('button', { name: 'Load older requests' });
+    await loadOlder.waitFor();
+    const newestPage = await rows.count();
+    expect(newestPage).toBeGreaterThan(0);
+    expect(newestPage).toBeLessThan(100);
+
+    while ((await loadOlder.count()) > 0) {
+      const before = await rows.count();
+      await loadOlder.click();
+      await page.waitForFunction(
+        (count) =>
+          (globalThis as unknown as PageGlobals).document.querySelectorAll('table.history tbody tr').length >
+          count,
+        before,
+      );
+    }
+    await page.getByRole('status').filter({ hasText: 'Showing older requests too' }).waitFor();
+    await expect(rows.count()).resolves.toBe(100);
+    const bodyOf = async (row: Locator) => {
+      await row.getByRole('button').click();
+      return (await page.getByRole('article').locator('pre.body').first().textContent())?.slice(0, 4);
+    };
+    await expect(bodyOf(rows.first())).resolves.toBe('099b');
+    await expect(bodyOf(rows.last())).resolves.toBe('000b');
+
+    await page.getByRole('button', { name: 'Show the newest again' }).click();
+    await loadOlder.waitFor();
+    await expect(rows.count()).resolves.toBe(newestPage);
   });
 
   it('shows a binary body as hex', async () => {

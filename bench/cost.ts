@@ -4,7 +4,7 @@
 // and CPU time, billed duration and USD per million requests at 128, 512 and 1024 MB on arm64; the cold start's
 // CPU time beside it. The handler runs in a child process (dynalite stays in this one), so its CPU time is the
 // handler's own: main thread, sandbox worker and V8's helpers.
-import { spawn } from 'node:child_process';
+
 import { pathToFileURL } from 'node:url';
 import { openFunctionStores, storesOver } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
@@ -18,6 +18,7 @@ import { CircuitBreaker } from '../lib/webhook/circuit-breaker.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
 import { aroundEachCall } from '../test/support/table-clients.ts';
+import { lastJsonLineOf } from './child.ts';
 import { benchColdStart } from './coldstart.ts';
 import { machine, type Section, type Table } from './report.ts';
 import { type BenchRow, formatMs, summarize } from './stats.ts';
@@ -175,18 +176,11 @@ async function measure(endpoint: string, tableName: string): Promise<CaseResult[
 }
 
 async function measureInChild(endpoint: string, tableName: string): Promise<CaseResult[]> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', import.meta.filename, '--child', endpoint, tableName],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_METRICS_NAMESPACE: 'bench' } },
+  return lastJsonLineOf<CaseResult[]>(
+    [process.execPath, '--import', 'tsx', import.meta.filename, '--child', endpoint, tableName],
+    'the cost benchmark',
+    { ...process.env, POWERTOOLS_METRICS_NAMESPACE: 'bench' },
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the cost benchmark exited with ${code}`);
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as CaseResult[];
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);

@@ -1,10 +1,11 @@
 // What deferring V8's tier-up of the QuickJS module (lib/sandbox/wasm-tiering.ts) costs a CPU-bound script:
 // its runs in a fresh sandbox, as compiled by the product, and the same in a child process whose node was given
 // V8's own tiering budget (which the product then leaves alone). Run as a program, it prints the latter's times.
-import { spawn } from 'node:child_process';
+
 import { fileURLToPath } from 'node:url';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { v8DefaultTieringBudget } from '../lib/sandbox/wasm-tiering.ts';
+import { lastJsonLineOf } from './child.ts';
 import { type BenchRow, summarize } from './stats.ts';
 import { benchContext } from './workload.ts';
 
@@ -40,20 +41,10 @@ function withV8sOwnBudgetMs(): Promise<number[]> {
   const budget = v8DefaultTieringBudget();
   if (budget === undefined)
     return Promise.reject(new Error(`no known tiering budget for V8 ${process.versions.v8}`));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', `--wasm-tiering-budget=${budget}`, fileURLToPath(import.meta.url)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  return lastJsonLineOf<number[]>(
+    [process.execPath, '--import', 'tsx', `--wasm-tiering-budget=${budget}`, fileURLToPath(import.meta.url)],
+    "the CPU-bound benchmark with V8's own budget",
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`exit ${code}`)),
-    );
-  });
 }
 
 export async function benchCpuBound(): Promise<BenchRow[]> {

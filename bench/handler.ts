@@ -2,7 +2,7 @@
 // with cached definitions: a static responder vs the responder-like script. The metrics record is built but
 // not written (stdout would be the bottleneck, not the handler). It runs in a child process pinned to one CPU
 // (taskset) where available, so "req/s" is what one core gives: the sandbox worker shares that core.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { openFunctionStores } from '../lib/app/stores.ts';
 import { createApiGatewayHandler } from '../lib/http/api-gateway-handler.ts';
@@ -12,6 +12,7 @@ import { responderCreateSchema } from '../lib/responders/schema.ts';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import { warmUpSandbox } from '../lib/webhook/warm-up.ts';
 import { apiGatewayEvent } from '../test/support/events.ts';
+import { lastJsonLineOf } from './child.ts';
 import { machine, type Section } from './report.ts';
 import { type BenchRow, formatMs, summarize, timeLoop } from './stats.ts';
 import { requestBodyText, requestHeaders, responderScript } from './workload.ts';
@@ -100,15 +101,7 @@ function hasTaskset(): boolean {
 
 async function measureInChild(seconds: number, pinned: boolean): Promise<BenchRow[]> {
   const node = [process.execPath, '--import', 'tsx', import.meta.filename, '--child', String(seconds)];
-  const [command, ...args] = pinned ? ['taskset', '-c', '0', ...node] : node;
-  const child = spawn(command as string, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the handler benchmark exited with ${code}`);
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as BenchRow[];
+  return lastJsonLineOf<BenchRow[]>(pinned ? ['taskset', '-c', '0', ...node] : node, 'the handler benchmark');
 }
 
 export async function benchHandler(seconds = 4): Promise<Section> {

@@ -2,10 +2,10 @@
 // sections' garbage would blur the RSS), the RSS read at the start (after a warm-up), in the middle and at the
 // end. Mostly the responder-like script, with thrown errors, syntax errors, results that are not valid, memory
 // bombs and deadline hits mixed in.
-import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createSandbox } from '../lib/sandbox/index.ts';
 import type { ScriptRun } from '../lib/sandbox/types.ts';
+import { lastJsonLineOf } from './child.ts';
 import { machine, type Section } from './report.ts';
 import { summarize } from './stats.ts';
 import { benchContext, responderScript } from './workload.ts';
@@ -36,18 +36,18 @@ const mix: Array<{ every: number; kind: string; run: Partial<ScriptRun> }> = [
 const warmUpExecutions = 10_000;
 
 export async function benchMemory(executions = 100_000, maxSeconds = 120): Promise<Section> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', import.meta.filename, '--child', String(executions), String(maxSeconds)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+  return lastJsonLineOf<Section>(
+    [
+      process.execPath,
+      '--import',
+      'tsx',
+      import.meta.filename,
+      '--child',
+      String(executions),
+      String(maxSeconds),
+    ],
+    'the memory benchmark',
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the memory benchmark exited with ${code}`);
-  return JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Section;
 }
 
 async function measure(executions: number, maxSeconds: number): Promise<Section> {
